@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Regenerates the committed *.pb.go and *.pb.gw.go files from proto/, offline:
+# the tools come from the Go module proxy at pinned versions and every
+# third-party .proto is copied out of the Go module cache.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUF_VERSION=v1.75.0
+GOCOSMOS_VERSION=v1.7.2
+GATEWAY_VERSION=v1.16.0
+
+GOBIN="$(go env GOPATH)/bin"
+export PATH="$GOBIN:$PATH"
+need() { command -v "$1" >/dev/null 2>&1 || go install "$2"; }
+need buf github.com/bufbuild/buf/cmd/buf@$BUF_VERSION
+need protoc-gen-gocosmos github.com/cosmos/gogoproto/protoc-gen-gocosmos@$GOCOSMOS_VERSION
+need protoc-gen-grpc-gateway github.com/grpc-ecosystem/grpc-gateway/protoc-gen-grpc-gateway@$GATEWAY_VERSION
+
+moddir() {
+  go mod download "$1" >/dev/null 2>&1 || true
+  go list -m -f '{{.Dir}}' "$1"
+}
+
+DEPS=.proto-deps
+rm -rf "$DEPS"
+mkdir -p "$DEPS"/{amino,gogoproto,google/api,cosmos_proto}
+
+SDK=$(moddir github.com/cosmos/cosmos-sdk)
+for f in amino/amino.proto cosmos/msg/v1/msg.proto cosmos/query/v1/query.proto \
+  cosmos/base/query/v1beta1/pagination.proto; do
+  mkdir -p "$DEPS/$(dirname "$f")"
+  cp "$SDK/proto/$f" "$DEPS/$f"
+done
+cp "$(moddir github.com/cosmos/cosmos-proto)/proto/cosmos_proto/cosmos.proto" "$DEPS/cosmos_proto/"
+cp "$(moddir github.com/cosmos/gogoproto)/gogoproto/gogo.proto" "$DEPS/gogoproto/"
+GW=$(moddir github.com/grpc-ecosystem/grpc-gateway)
+cp "$GW/third_party/googleapis/google/api/annotations.proto" "$GW/third_party/googleapis/google/api/http.proto" "$DEPS/google/api/"
+chmod -R u+w "$DEPS"
+
+echo "generating gogo protobuf code"
+buf generate --template proto/buf.gen.gogo.yaml --path proto/shiplog
+cp -r "$DEPS"/gen/github.com/shiplog/shiplog/* ./
+rm -rf "$DEPS/gen"
+echo "done"
