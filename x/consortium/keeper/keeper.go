@@ -37,7 +37,7 @@ func (i ProposalIndexes) IndexesList() []collections.Index[uint64, types.Proposa
 
 // Keeper owns organisations, members, the validator set and proposals.
 type Keeper struct {
-	cdc           codec.BinaryCodec
+	cdc           codec.Codec
 	addressCodec  address.Codec
 	accountKeeper types.AccountKeeper
 	router        baseapp.MessageRouter
@@ -56,15 +56,15 @@ type Keeper struct {
 	// ExpiryQueue holds open proposals by expiry time so EndBlock only touches
 	// the ones that are due.
 	ExpiryQueue collections.KeySet[collections.Pair[time.Time, uint64]]
-	// PendingPower holds, for each validator changed in the current block, its
-	// power at the start of the block (0 for a new one). EndBlock turns it
+	// PendingPower holds, for each validator changed in the current block, the
+	// validator as it was at the start of the block (power 0 for a new one). EndBlock turns it
 	// into validator updates and clears it.
-	PendingPower collections.Map[[]byte, int64]
+	PendingPower collections.Map[[]byte, types.Validator]
 }
 
 // NewKeeper builds the keeper. router executes approved proposals' messages.
 func NewKeeper(
-	cdc codec.BinaryCodec,
+	cdc codec.Codec,
 	storeService store.KVStoreService,
 	addressCodec address.Codec,
 	accountKeeper types.AccountKeeper,
@@ -93,7 +93,7 @@ func NewKeeper(
 			}),
 		ProposalSeq:  collections.NewSequence(sb, types.ProposalSeqKey, "proposal_seq"),
 		ExpiryQueue:  collections.NewKeySet(sb, types.ProposalExpiryQueueKey, "proposal_expiry", collections.PairKeyCodec(sdk.TimeKey, collections.Uint64Key)),
-		PendingPower: collections.NewMap(sb, types.PendingPowerKey, "pending_power", collections.BytesKey, collections.Int64Value),
+		PendingPower: collections.NewMap(sb, types.PendingPowerKey, "pending_power", collections.BytesKey, codec.CollValue[types.Validator](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	errorsmod "cosmossdk.io/errors"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	"slices"
 	"strings"
 )
@@ -79,4 +80,16 @@ type MsgRoles map[string]Role
 // transactions.
 type HasMsgRoles interface {
 	MsgRoles() MsgRoles
+}
+
+// ModuleMsgRoles is the consortium module's own table: only admins propose,
+// vote and manage their organisation's keys.
+func ModuleMsgRoles() MsgRoles {
+	return MsgRoles{
+		sdk.MsgTypeURL(&MsgSubmitProposal{}):   ROLE_ADMIN,
+		sdk.MsgTypeURL(&MsgApproveProposal{}):  ROLE_ADMIN,
+		sdk.MsgTypeURL(&MsgWithdrawProposal{}): ROLE_ADMIN,
+		sdk.MsgTypeURL(&MsgSetOrgMember{}):     ROLE_ADMIN,
+		sdk.MsgTypeURL(&MsgRemoveOrgMember{}):  ROLE_ADMIN,
+	}
 }

@@ -1,0 +1,18 @@
+package types
+
+import (
+	"context"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
+)
+
+// ConsortiumKeeper answers who may write deployment records and for which
+// organisation.
+type ConsortiumKeeper interface {
+	// RequireRole returns the member record of addr if it is an active member
+	// holding role; errors wrap consortiumtypes.ErrNotMember /
+	// ErrInactiveMember / ErrMissingRole.
+	RequireRole(ctx context.Context, addr sdk.AccAddress, role consortiumtypes.Role) (consortiumtypes.Member, error)
+}

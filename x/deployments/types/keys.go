@@ -1,0 +1,34 @@
+package types
+
+import "cosmossdk.io/collections"
+
+const (
+	// ModuleName is the deployments module's name and store key.
+	ModuleName = "deployments"
+	StoreKey   = ModuleName
+)
+
+// Store prefixes. The primary key is the sequential deployment id (cheap IAVL
+// inserts); every lookup by content goes through one of the indexes below.
+var (
+	// DeploymentSeqKey holds the number of deployment ids issued so far; the
+	// next id is that number plus one, so ids start at 1.
+	DeploymentSeqKey = collections.NewPrefix(0)
+	// DeploymentsKey: id -> Deployment.
+	DeploymentsKey = collections.NewPrefix(1)
+	// DeploymentsByServiceEnvKey: (service, environment, id).
+	DeploymentsByServiceEnvKey = collections.NewPrefix(2)
+	// DeploymentsByEnvironmentKey: (environment, id).
+	DeploymentsByEnvironmentKey = collections.NewPrefix(3)
+	// DeploymentsByStatusKey: (status, id).
+	DeploymentsByStatusKey = collections.NewPrefix(4)
+	// DeploymentsByDeployerKey: (deployer address bytes, id).
+	DeploymentsByDeployerKey = collections.NewPrefix(5)
+	// ArtifactDigestsKey: (artifact digest, id), one entry per distinct digest
+	// of a record.
+	ArtifactDigestsKey = collections.NewPrefix(6)
+	// ExternalRefsKey: (organization id, external id) -> ExternalRef.
+	ExternalRefsKey = collections.NewPrefix(7)
+	// CurrentKey: (service, environment) -> id of the current deployment.
+	CurrentKey = collections.NewPrefix(8)
+)

@@ -1,0 +1,98 @@
+package types
+
+import (
+	"crypto/sha256"
+
+	errorsmod "cosmossdk.io/errors"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+)
+
+var (
+	_ sdk.Msg = &MsgRecordDeployment{}
+	_ sdk.Msg = &MsgUpdateDeploymentStatus{}
+)
+
+// Validate runs every stateless check of MsgRecordDeployment except the
+// deployer address, which needs the chain's address codec (the msg server
+// decodes it).
+func (m *MsgRecordDeployment) Validate() error {
+	if m == nil {
+		return errorsmod.Wrap(ErrInvalidDeployment, "empty message")
+	}
+	if err := ValidateContent(m.Service, m.Environment, m.Version, m.Artifacts, m.Source, m.Pipeline, m.Strategy, m.Labels, m.ExternalId); err != nil {
+		return err
+	}
+	if m.Status != DEPLOYMENT_STATUS_UNSPECIFIED && m.Status != DEPLOYMENT_STATUS_IN_PROGRESS && !m.Status.IsFinal() {
+		return errorsmod.Wrapf(ErrInvalidStatus, "initial status %d is not in_progress or a final status", int32(m.Status))
+	}
+	return ValidateReason(m.Reason)
+}
+
+// InitialStatus is the status a new record starts in: in_progress unless the
+// message names a final status.
+func (m *MsgRecordDeployment) InitialStatus() DeploymentStatus {
+	if m.Status == DEPLOYMENT_STATUS_UNSPECIFIED {
+		return DEPLOYMENT_STATUS_IN_PROGRESS
+	}
+	return m.Status
+}
+
+// ContentDigest is sha256 over the deterministic protobuf encoding of the
+// message with the deployer cleared: two deployers of one organisation
+// retrying the same request produce the same digest.
+func (m *MsgRecordDeployment) ContentDigest() ([]byte, error) {
+	c := *m
+	c.Deployer = ""
+	bz, err := c.Marshal()
+	if err != nil {
+		return nil, errorsmod.Wrapf(ErrInvalidDeployment, "encode content: %s", err)
+	}
+	sum := sha256.Sum256(bz)
+	return sum[:], nil
+}
+
+// ValidateContent checks the fields shared by a record request and a stored
+// deployment.
+func ValidateContent(service, environment, version string, artifacts []Artifact, source Source, pipeline Pipeline, strategy Strategy, labels []Label, externalID string) error {
+	if err := ValidateService(service); err != nil {
+		return err
+	}
+	if err := ValidateEnvironment(environment); err != nil {
+		return err
+	}
+	if err := validateText(ErrInvalidVersion, "version", version, 1, MaxVersionLength); err != nil {
+		return err
+	}
+	if err := ValidateArtifacts(artifacts); err != nil {
+		return err
+	}
+	if err := ValidateSource(source); err != nil {
+		return err
+	}
+	if err := ValidatePipeline(pipeline); err != nil {
+		return err
+	}
+	if !strategy.IsKnown() {
+		return errorsmod.Wrapf(ErrInvalidStrategy, "unknown strategy %d", int32(strategy))
+	}
+	if err := ValidateLabels(labels); err != nil {
+		return err
+	}
+	return ValidateExternalID(externalID)
+}
+
+// Validate runs the stateless checks of MsgUpdateDeploymentStatus except the
+// deployer address. Whether the transition is allowed depends on the stored
+// record and is checked by the keeper.
+func (m *MsgUpdateDeploymentStatus) Validate() error {
+	if m == nil {
+		return errorsmod.Wrap(ErrInvalidDeployment, "empty message")
+	}
+	if m.Id == 0 {
+		return errorsmod.Wrap(ErrInvalidDeployment, "id is required")
+	}
+	if !m.Status.IsKnown() {
+		return errorsmod.Wrapf(ErrInvalidStatus, "unknown status %d", int32(m.Status))
+	}
+	return ValidateReason(m.Reason)
+}

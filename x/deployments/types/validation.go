@@ -1,0 +1,222 @@
+package types
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	errorsmod "cosmossdk.io/errors"
+)
+
+// Input bounds. Lengths are in bytes of UTF-8; the README lists them all.
+const (
+	// NamePattern is the shape of service names, environment names and label keys.
+	NamePattern = `^[a-z0-9][a-z0-9._/-]*$`
+
+	MaxServiceLength      = 128
+	MaxEnvironmentLength  = 128
+	MaxVersionLength      = 128
+	MinArtifacts          = 1
+	MaxArtifacts          = 32
+	MaxArtifactNameLength = 256
+	MaxArtifactURILength  = 2048
+	MaxRepositoryLength   = 512
+	// A commit, when given, is a lowercase hex object id: at least an
+	// abbreviated git sha (7), at most a full sha256 object id (64).
+	MinCommitLength                = 7
+	MaxCommitLength                = 64
+	MaxPipelineSystemLength        = 128
+	MaxPipelineRunIDLength         = 128
+	MaxPipelineRunURLLength        = 2048
+	MaxLabels                      = 16
+	MaxLabelKeyLength              = 64
+	MaxLabelValueLength            = 256
+	MaxExternalIDLength            = 128
+	MaxReasonLength                = 1024
+	DigestAlgorithmSHA256          = "sha256"
+	DigestAlgorithmSHA512          = "sha512"
+	SHA256DigestHexLength          = 64
+	SHA512DigestHexLength          = 128
+	DefaultQueryLimit       uint64 = 100
+	MaxQueryLimit           uint64 = 1000
+)
+
+var nameRegexp = regexp.MustCompile(NamePattern)
+
+// ValidateService checks a service name.
+func ValidateService(s string) error {
+	return validateName(ErrInvalidService, "service", s, MaxServiceLength)
+}
+
+// ValidateEnvironment checks an environment name.
+func ValidateEnvironment(s string) error {
+	return validateName(ErrInvalidEnvironment, "environment", s, MaxEnvironmentLength)
+}
+
+func validateName(class error, what, s string, maxLen int) error {
+	switch {
+	case s == "":
+		return errorsmod.Wrapf(class, "%s is required", what)
+	case len(s) > maxLen:
+		return errorsmod.Wrapf(class, "%s is %d bytes, at most %d allowed", what, len(s), maxLen)
+	case !nameRegexp.MatchString(s):
+		return errorsmod.Wrapf(class, "%s %q must match %s", what, s, NamePattern)
+	}
+	return nil
+}
+
+// ValidateDigest checks "sha256:<64 lowercase hex>" or
+// "sha512:<128 lowercase hex>" and says which part is wrong.
+func ValidateDigest(d string) error {
+	algo, hexPart, ok := strings.Cut(d, ":")
+	if !ok {
+		return errorsmod.Wrapf(ErrInvalidDigest, "digest %q is not <algorithm>:<hex> (missing ':')", d)
+	}
+	var want int
+	switch algo {
+	case DigestAlgorithmSHA256:
+		want = SHA256DigestHexLength
+	case DigestAlgorithmSHA512:
+		want = SHA512DigestHexLength
+	default:
+		return errorsmod.Wrapf(ErrInvalidDigest, "digest algorithm %q is not supported (want %s or %s)", algo, DigestAlgorithmSHA256, DigestAlgorithmSHA512)
+	}
+	if len(hexPart) != want {
+		return errorsmod.Wrapf(ErrInvalidDigest, "%s digest hex part has %d characters, want %d", algo, len(hexPart), want)
+	}
+	for i := 0; i < len(hexPart); i++ {
+		c := hexPart[i]
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return errorsmod.Wrapf(ErrInvalidDigest, "%s digest hex part has %q at position %d (want lowercase hex)", algo, c, i)
+		}
+	}
+	return nil
+}
+
+// ValidateArtifacts checks the artifact list of a deployment.
+func ValidateArtifacts(artifacts []Artifact) error {
+	if len(artifacts) < MinArtifacts || len(artifacts) > MaxArtifacts {
+		return errorsmod.Wrapf(ErrInvalidArtifact, "%d artifacts, want %d to %d", len(artifacts), MinArtifacts, MaxArtifacts)
+	}
+	for i, a := range artifacts {
+		if err := ValidateArtifact(a); err != nil {
+			return errorsmod.Wrapf(err, "artifact %d (%q)", i, a.Name)
+		}
+		for j := 0; j < i; j++ {
+			if artifacts[j].Name == a.Name && artifacts[j].Digest == a.Digest {
+				return errorsmod.Wrapf(ErrInvalidArtifact, "artifact %d (%q) repeats artifact %d", i, a.Name, j)
+			}
+		}
+	}
+	return nil
+}
+
+// ValidateArtifact checks one artifact: name, digest and optional uri.
+func ValidateArtifact(a Artifact) error {
+	if err := validateText(ErrInvalidArtifact, "name", a.Name, 1, MaxArtifactNameLength); err != nil {
+		return err
+	}
+	if err := ValidateDigest(a.Digest); err != nil {
+		return err
+	}
+	return validateText(ErrInvalidArtifact, "uri", a.Uri, 0, MaxArtifactURILength)
+}
+
+// ValidateSource checks the optional source fields.
+func ValidateSource(s Source) error {
+	if err := validateText(ErrInvalidSource, "repository", s.Repository, 0, MaxRepositoryLength); err != nil {
+		return err
+	}
+	if s.Commit == "" {
+		return nil
+	}
+	if len(s.Commit) < MinCommitLength || len(s.Commit) > MaxCommitLength {
+		return errorsmod.Wrapf(ErrInvalidSource, "commit %q has %d characters, want %d to %d", s.Commit, len(s.Commit), MinCommitLength, MaxCommitLength)
+	}
+	for i := 0; i < len(s.Commit); i++ {
+		c := s.Commit[i]
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return errorsmod.Wrapf(ErrInvalidSource, "commit %q has %q at position %d (want lowercase hex)", s.Commit, c, i)
+		}
+	}
+	return nil
+}
+
+// ValidatePipeline checks the optional pipeline fields.
+func ValidatePipeline(p Pipeline) error {
+	if err := validateText(ErrInvalidPipeline, "system", p.System, 0, MaxPipelineSystemLength); err != nil {
+		return err
+	}
+	if err := validateText(ErrInvalidPipeline, "run_id", p.RunId, 0, MaxPipelineRunIDLength); err != nil {
+		return err
+	}
+	return validateText(ErrInvalidPipeline, "run_url", p.RunUrl, 0, MaxPipelineRunURLLength)
+}
+
+// ValidateLabels checks count, key shape, key uniqueness and values.
+func ValidateLabels(labels []Label) error {
+	if len(labels) > MaxLabels {
+		return errorsmod.Wrapf(ErrInvalidLabel, "%d labels, at most %d allowed", len(labels), MaxLabels)
+	}
+	for i, l := range labels {
+		if err := validateName(ErrInvalidLabel, "label key", l.Key, MaxLabelKeyLength); err != nil {
+			return errorsmod.Wrapf(err, "label %d", i)
+		}
+		if err := validateText(ErrInvalidLabel, "value of label "+l.Key, l.Value, 0, MaxLabelValueLength); err != nil {
+			return errorsmod.Wrapf(err, "label %d", i)
+		}
+		for j := 0; j < i; j++ {
+			if labels[j].Key == l.Key {
+				return errorsmod.Wrapf(ErrInvalidLabel, "label key %q repeated (labels %d and %d)", l.Key, j, i)
+			}
+		}
+	}
+	return nil
+}
+
+// ValidateExternalID checks the optional idempotency key.
+func ValidateExternalID(id string) error {
+	return validateText(ErrInvalidExternalID, "external_id", id, 0, MaxExternalIDLength)
+}
+
+// ValidateReason checks a transition reason: UTF-8, printable characters plus
+// newline and tab, at most MaxReasonLength bytes.
+func ValidateReason(r string) error {
+	if len(r) > MaxReasonLength {
+		return errorsmod.Wrapf(ErrInvalidReason, "reason is %d bytes, at most %d allowed", len(r), MaxReasonLength)
+	}
+	if !utf8.ValidString(r) {
+		return errorsmod.Wrap(ErrInvalidReason, "reason is not valid UTF-8")
+	}
+	for i, c := range r {
+		if c != '\n' && c != '\t' && !unicode.IsPrint(c) {
+			return errorsmod.Wrapf(ErrInvalidReason, "reason has non-printable character %U at byte %d", c, i)
+		}
+	}
+	return nil
+}
+
+// validateText checks a free-text field: valid UTF-8, printable characters
+// only (unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the
+// ASCII space), length within [minLen, maxLen] bytes.
+func validateText(class error, what, s string, minLen, maxLen int) error {
+	if len(s) < minLen {
+		if minLen == 1 {
+			return errorsmod.Wrapf(class, "%s is required", what)
+		}
+		return errorsmod.Wrapf(class, "%s is %d bytes, at least %d required", what, len(s), minLen)
+	}
+	if len(s) > maxLen {
+		return errorsmod.Wrapf(class, "%s is %d bytes, at most %d allowed", what, len(s), maxLen)
+	}
+	if !utf8.ValidString(s) {
+		return errorsmod.Wrapf(class, "%s is not valid UTF-8", what)
+	}
+	for i, c := range s {
+		if !unicode.IsPrint(c) {
+			return errorsmod.Wrapf(class, "%s has non-printable character %U at byte %d", what, c, i)
+		}
+	}
+	return nil
+}
