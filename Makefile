@@ -1,0 +1,51 @@
+# shiplog build, run and test targets. `make run` and `make test` are all a
+# fresh clone needs.
+BUILDDIR ?= $(CURDIR)/build
+BINARY   := $(BUILDDIR)/shiplogd
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT   := $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS  := -X github.com/cosmos/cosmos-sdk/version.Name=shiplog \
+            -X github.com/cosmos/cosmos-sdk/version.AppName=shiplogd \
+            -X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
+            -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
+GO_TEST_TIMEOUT ?= 25m
+
+.PHONY: all build install run clean-dev test test-unit test-system lint proto-gen bench
+
+all: build
+
+build:
+	go build -ldflags '$(LDFLAGS)' -o $(BINARY) ./cmd/shiplogd
+
+install:
+	go install -ldflags '$(LDFLAGS)' ./cmd/shiplogd
+
+## run: single-node dev chain in ./.shiplog-dev (created on first use)
+run: build
+	./scripts/dev-node.sh
+
+## clean-dev: forget the dev chain's state and keys
+clean-dev:
+	rm -rf .shiplog-dev
+
+## test: unit, app and system tests (the system tests build and run shiplogd)
+test: test-unit test-system
+
+test-unit:
+	go test -count=1 -timeout $(GO_TEST_TIMEOUT) ./...
+
+test-system: build
+	SHIPLOGD=$(BINARY) go test -count=1 -timeout $(GO_TEST_TIMEOUT) -tags system ./testnet/...
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt needed'; exit 1; }
+	go vet ./...
+	go vet -tags system ./testnet/...
+
+## proto-gen: regenerate *.pb.go and *.pb.gw.go offline from proto/
+proto-gen:
+	./scripts/protocgen.sh
+
+## bench: keeper-level benchmarks of recording deployments
+bench:
+	go test -run '^$$' -bench . -benchmem ./x/... ./app/...

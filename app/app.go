@@ -1,0 +1,323 @@
+// Package app wires the shiplog application by hand: auth, consensus and
+// upgrade from the SDK, and shiplog's own modules. There is no bank, staking
+// or gov: membership and the validator set belong to x/consortium, whose
+// module account is the authority of every administrative message.
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+
+	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+	reflectionv1 "cosmossdk.io/api/cosmos/reflection/v1"
+	"cosmossdk.io/client/v2/autocli"
+	"cosmossdk.io/core/appmodule"
+	"cosmossdk.io/log/v2"
+	abci "github.com/cometbft/cometbft/abci/types"
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/grpc/cmtservice"
+	nodeservice "github.com/cosmos/cosmos-sdk/client/grpc/node"
+	"github.com/cosmos/cosmos-sdk/codec"
+	"github.com/cosmos/cosmos-sdk/codec/address"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/runtime"
+	runtimeservices "github.com/cosmos/cosmos-sdk/runtime/services"
+	"github.com/cosmos/cosmos-sdk/server"
+	"github.com/cosmos/cosmos-sdk/server/api"
+	"github.com/cosmos/cosmos-sdk/server/config"
+	servertypes "github.com/cosmos/cosmos-sdk/server/types"
+	"github.com/cosmos/cosmos-sdk/std"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/module"
+	"github.com/cosmos/cosmos-sdk/version"
+	"github.com/cosmos/cosmos-sdk/x/auth"
+	authcodec "github.com/cosmos/cosmos-sdk/x/auth/codec"
+	authkeeper "github.com/cosmos/cosmos-sdk/x/auth/keeper"
+	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	"github.com/cosmos/cosmos-sdk/x/consensus"
+	consensuskeeper "github.com/cosmos/cosmos-sdk/x/consensus/keeper"
+	consensustypes "github.com/cosmos/cosmos-sdk/x/consensus/types"
+	"github.com/cosmos/cosmos-sdk/x/tx/signing"
+	"github.com/cosmos/cosmos-sdk/x/upgrade"
+	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
+	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
+	"github.com/cosmos/gogoproto/proto"
+	"github.com/spf13/cast"
+
+	"github.com/shiplog/shiplog/x/consortium"
+	consortiumkeeper "github.com/shiplog/shiplog/x/consortium/keeper"
+	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
+	"github.com/shiplog/shiplog/x/deployments"
+	deploymentskeeper "github.com/shiplog/shiplog/x/deployments/keeper"
+	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
+)
+
+var (
+	_ servertypes.Application = (*App)(nil)
+
+	// moduleAccountPermissions: the consortium account signs proposals'
+	// messages; it holds no coins (there are none).
+	moduleAccountPermissions = map[string][]string{
+		consortiumtypes.ModuleName: nil,
+	}
+)
+
+// App is the shiplog application.
+type App struct {
+	*baseapp.BaseApp
+
+	legacyAmino       *codec.LegacyAmino
+	appCodec          codec.Codec
+	txConfig          client.TxConfig
+	interfaceRegistry codectypes.InterfaceRegistry
+	keys              map[string]*storetypes.KVStoreKey
+
+	AccountKeeper     authkeeper.AccountKeeper
+	ConsensusKeeper   consensuskeeper.Keeper
+	UpgradeKeeper     *upgradekeeper.Keeper
+	ConsortiumKeeper  consortiumkeeper.Keeper
+	DeploymentsKeeper deploymentskeeper.Keeper
+
+	ModuleManager      *module.Manager
+	BasicModuleManager module.BasicManager
+	configurator       module.Configurator
+}
+
+// New builds the application over db.
+func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppOptions, baseAppOptions ...func(*baseapp.BaseApp)) *App {
+	SetAddressPrefixes()
+	addressCodec := address.Bech32Codec{Bech32Prefix: AccountAddressPrefix}
+	interfaceRegistry, err := codectypes.NewInterfaceRegistryWithOptions(codectypes.InterfaceRegistryOptions{
+		ProtoFiles: proto.HybridResolver,
+		SigningOptions: signing.Options{
+			AddressCodec:          addressCodec,
+			ValidatorAddressCodec: address.Bech32Codec{Bech32Prefix: AccountAddressPrefix + "valoper"},
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	appCodec := codec.NewProtoCodec(interfaceRegistry)
+	legacyAmino := codec.NewLegacyAmino()
+	// Direct and amino-json only: textual needs bank's denom metadata.
+	txConfig := authtx.NewTxConfig(appCodec, authtx.DefaultSignModes)
+	std.RegisterLegacyAminoCodec(legacyAmino)
+	std.RegisterInterfaces(interfaceRegistry)
+
+	bApp := baseapp.NewBaseApp(Name, logger, db, txConfig.TxDecoder(), baseAppOptions...)
+	bApp.SetVersion(version.Version)
+	bApp.SetInterfaceRegistry(interfaceRegistry)
+	bApp.SetTxEncoder(txConfig.TxEncoder())
+
+	keys := storetypes.NewKVStoreKeys(
+		authtypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey,
+		consortiumtypes.StoreKey, deploymentstypes.StoreKey,
+	)
+	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
+		panic(err)
+	}
+
+	app := &App{
+		BaseApp:           bApp,
+		legacyAmino:       legacyAmino,
+		appCodec:          appCodec,
+		txConfig:          txConfig,
+		interfaceRegistry: interfaceRegistry,
+		keys:              keys,
+	}
+	authority := authtypes.NewModuleAddress(consortiumtypes.ModuleName).String()
+
+	app.ConsensusKeeper = consensuskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[consensustypes.StoreKey]), authority, runtime.EventService{})
+	bApp.SetParamStore(app.ConsensusKeeper.ParamsStore)
+
+	app.AccountKeeper = authkeeper.NewAccountKeeper(
+		appCodec, runtime.NewKVStoreService(keys[authtypes.StoreKey]), authtypes.ProtoBaseAccount,
+		moduleAccountPermissions, authcodec.NewBech32Codec(AccountAddressPrefix), AccountAddressPrefix, authority,
+		authkeeper.WithUnorderedTransactions(true),
+	)
+
+	skipUpgradeHeights := map[int64]bool{}
+	for _, h := range cast.ToIntSlice(appOpts.Get(server.FlagUnsafeSkipUpgrades)) {
+		skipUpgradeHeights[int64(h)] = true
+	}
+	homePath := cast.ToString(appOpts.Get("home"))
+	app.UpgradeKeeper = upgradekeeper.NewKeeper(skipUpgradeHeights, runtime.NewKVStoreService(keys[upgradetypes.StoreKey]),
+		appCodec, homePath, app.BaseApp, authority)
+
+	app.ConsortiumKeeper = consortiumkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[consortiumtypes.StoreKey]),
+		addressCodec, app.AccountKeeper, app.MsgServiceRouter(), authority)
+	app.DeploymentsKeeper = deploymentskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[deploymentstypes.StoreKey]),
+		addressCodec, app.ConsortiumKeeper)
+
+	app.ModuleManager = module.NewManager(
+		auth.NewAppModule(appCodec, app.AccountKeeper, nil, nil),
+		consensus.NewAppModule(appCodec, app.ConsensusKeeper),
+		upgrade.NewAppModule(app.UpgradeKeeper, addressCodec),
+		consortium.NewAppModule(appCodec, app.ConsortiumKeeper),
+		deployments.NewAppModule(appCodec, app.DeploymentsKeeper),
+	)
+	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, nil)
+	app.BasicModuleManager.RegisterLegacyAminoCodec(legacyAmino)
+	app.BasicModuleManager.RegisterInterfaces(interfaceRegistry)
+	if err := interfaceRegistry.SigningContext().Validate(); err != nil {
+		panic(err)
+	}
+
+	// upgrade applies a scheduled plan first; auth prunes expired unordered
+	// transaction nonces.
+	app.ModuleManager.SetOrderPreBlockers(upgradetypes.ModuleName, authtypes.ModuleName)
+	app.ModuleManager.SetOrderBeginBlockers(consortiumtypes.ModuleName, deploymentstypes.ModuleName)
+	app.ModuleManager.SetOrderEndBlockers(consortiumtypes.ModuleName, deploymentstypes.ModuleName)
+	genesisOrder := []string{
+		authtypes.ModuleName, consensustypes.ModuleName, upgradetypes.ModuleName,
+		consortiumtypes.ModuleName, deploymentstypes.ModuleName,
+	}
+	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
+	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)
+
+	app.configurator = module.NewConfigurator(appCodec, app.MsgServiceRouter(), app.GRPCQueryRouter())
+	if err := app.ModuleManager.RegisterServices(app.configurator); err != nil {
+		panic(err)
+	}
+	autocliv1.RegisterQueryServer(app.GRPCQueryRouter(), runtimeservices.NewAutoCLIQueryService(app.ModuleManager.Modules))
+	reflectionSvc, err := runtimeservices.NewReflectionService()
+	if err != nil {
+		panic(err)
+	}
+	reflectionv1.RegisterReflectionServiceServer(app.GRPCQueryRouter(), reflectionSvc)
+
+	app.MountKVStores(keys)
+	app.SetInitChainer(app.InitChainer)
+	app.SetPreBlocker(app.PreBlocker)
+	app.SetBeginBlocker(app.BeginBlocker)
+	app.SetEndBlocker(app.EndBlocker)
+
+	anteHandler, err := NewAnteHandler(AnteOptions{
+		Codec:           appCodec,
+		AccountKeeper:   app.AccountKeeper,
+		Consortium:      app.ConsortiumKeeper,
+		SignModeHandler: txConfig.SignModeHandler(),
+		MsgRoles:        app.MsgRoles(),
+	})
+	if err != nil {
+		panic(err)
+	}
+	app.SetAnteHandler(anteHandler)
+
+	if loadLatest {
+		if err := app.LoadLatestVersion(); err != nil {
+			panic(fmt.Errorf("load latest version: %w", err))
+		}
+	}
+	return app
+}
+
+// MsgRoles is the union of every module's message-to-role table: the one
+// place the membership gate reads.
+func (app *App) MsgRoles() consortiumtypes.MsgRoles {
+	roles := consortiumtypes.MsgRoles{}
+	for _, name := range app.ModuleManager.OrderInitGenesis {
+		m, ok := app.ModuleManager.Modules[name].(consortiumtypes.HasMsgRoles)
+		if !ok {
+			continue
+		}
+		for typeURL, role := range m.MsgRoles() {
+			if _, dup := roles[typeURL]; dup {
+				panic(fmt.Sprintf("message %s declared twice in role tables", typeURL))
+			}
+			roles[typeURL] = role
+		}
+	}
+	return roles
+}
+
+func (app *App) Name() string                    { return app.BaseApp.Name() }
+func (app *App) LegacyAmino() *codec.LegacyAmino { return app.legacyAmino }
+func (app *App) AppCodec() codec.Codec           { return app.appCodec }
+func (app *App) TxConfig() client.TxConfig       { return app.txConfig }
+
+// InterfaceRegistry returns the app's interface registry.
+func (app *App) InterfaceRegistry() codectypes.InterfaceRegistry { return app.interfaceRegistry }
+
+// GetKey returns a store key, for tests.
+func (app *App) GetKey(storeKey string) *storetypes.KVStoreKey { return app.keys[storeKey] }
+
+func (app *App) PreBlocker(ctx sdk.Context, _ *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
+	return app.ModuleManager.PreBlock(ctx)
+}
+
+func (app *App) BeginBlocker(ctx sdk.Context) (sdk.BeginBlock, error) {
+	return app.ModuleManager.BeginBlock(ctx)
+}
+
+func (app *App) EndBlocker(ctx sdk.Context) (sdk.EndBlock, error) {
+	return app.ModuleManager.EndBlock(ctx)
+}
+
+// InitChainer loads genesis; x/consortium returns the validator set.
+func (app *App) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
+	var genesisState map[string]json.RawMessage
+	if err := json.Unmarshal(req.AppStateBytes, &genesisState); err != nil {
+		return nil, err
+	}
+	if err := app.UpgradeKeeper.SetModuleVersionMap(ctx, app.ModuleManager.GetVersionMap()); err != nil {
+		return nil, err
+	}
+	return app.ModuleManager.InitGenesis(ctx, app.appCodec, genesisState)
+}
+
+// LoadHeight loads a past version, for export.
+func (app *App) LoadHeight(height int64) error { return app.LoadVersion(height) }
+
+// DefaultGenesis is every module's default genesis.
+func (app *App) DefaultGenesis() map[string]json.RawMessage {
+	return app.BasicModuleManager.DefaultGenesis(app.appCodec)
+}
+
+// AutoCliOpts feeds client/v2's generated commands.
+func (app *App) AutoCliOpts() autocli.AppOptions {
+	modules := make(map[string]appmodule.AppModule)
+	for name, m := range app.ModuleManager.Modules {
+		if am, ok := m.(appmodule.AppModule); ok {
+			modules[name] = am
+		}
+	}
+	return autocli.AppOptions{
+		Modules:               modules,
+		ModuleOptions:         runtimeservices.ExtractAutoCLIOptions(app.ModuleManager.Modules),
+		AddressCodec:          authcodec.NewBech32Codec(AccountAddressPrefix),
+		ValidatorAddressCodec: authcodec.NewBech32Codec(AccountAddressPrefix + "valoper"),
+		ConsensusAddressCodec: authcodec.NewBech32Codec(AccountAddressPrefix + "valcons"),
+	}
+}
+
+// RegisterAPIRoutes serves every module's REST routes through grpc-gateway.
+func (app *App) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.APIConfig) {
+	clientCtx := apiSvr.ClientCtx
+	authtx.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+	cmtservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+	nodeservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+	app.BasicModuleManager.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+	if err := server.RegisterSwaggerAPI(apiSvr.ClientCtx, apiSvr.Router, apiConfig.Swagger); err != nil {
+		panic(err)
+	}
+}
+
+func (app *App) RegisterTxService(clientCtx client.Context) {
+	authtx.RegisterTxService(app.GRPCQueryRouter(), clientCtx, app.Simulate, app.interfaceRegistry)
+}
+
+func (app *App) RegisterTendermintService(clientCtx client.Context) {
+	cmtApp := server.NewCometABCIWrapper(app)
+	cmtservice.RegisterTendermintService(clientCtx, app.GRPCQueryRouter(), app.interfaceRegistry, cmtApp.Query)
+}
+
+func (app *App) RegisterNodeService(clientCtx client.Context, cfg config.Config) {
+	nodeservice.RegisterNodeService(clientCtx, app.GRPCQueryRouter(), cfg, func() int64 {
+		return app.CommitMultiStore().EarliestVersion()
+	})
+}

@@ -1,0 +1,313 @@
+package keeper
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"slices"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/collections/indexes"
+	"cosmossdk.io/core/address"
+	"cosmossdk.io/core/store"
+	errorsmod "cosmossdk.io/errors"
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/shiplog/shiplog/x/deployments/types"
+)
+
+// DeploymentIndexes are the secondary lookups of the deployments map. Every
+// index key ends with the deployment id, so a prefix iterates ids in order.
+type DeploymentIndexes struct {
+	ServiceEnv  *indexes.Multi[collections.Pair[string, string], uint64, types.Deployment]
+	Environment *indexes.Multi[string, uint64, types.Deployment]
+	Status      *indexes.Multi[int32, uint64, types.Deployment]
+	Deployer    *indexes.Multi[sdk.AccAddress, uint64, types.Deployment]
+}
+
+func (i DeploymentIndexes) IndexesList() []collections.Index[uint64, types.Deployment] {
+	return []collections.Index[uint64, types.Deployment]{i.ServiceEnv, i.Environment, i.Status, i.Deployer}
+}
+
+// Keeper owns the deployment records.
+type Keeper struct {
+	cdc          codec.BinaryCodec
+	addressCodec address.Codec
+	consortium   types.ConsortiumKeeper
+
+	Schema collections.Schema
+	// DeploymentSeq counts the ids issued; the next id is its value plus one.
+	DeploymentSeq collections.Sequence
+	Deployments   *collections.IndexedMap[uint64, types.Deployment, DeploymentIndexes]
+	// ArtifactDigests indexes records by the digests they shipped; a record
+	// has several, which an indexes.Multi cannot express.
+	ArtifactDigests collections.KeySet[collections.Pair[string, uint64]]
+	// ExternalRefs maps (organization id, external id) to the record and the
+	// digest of the request that created it.
+	ExternalRefs collections.Map[collections.Pair[string, string], types.ExternalRef]
+	// Current maps (service, environment) to the latest deployment that
+	// reached succeeded (see updateCurrent).
+	Current collections.Map[collections.Pair[string, string], uint64]
+}
+
+// NewKeeper builds the keeper. consortium answers membership and role checks.
+func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, addressCodec address.Codec, consortium types.ConsortiumKeeper) Keeper {
+	sb := collections.NewSchemaBuilder(storeService)
+	k := Keeper{
+		cdc:           cdc,
+		addressCodec:  addressCodec,
+		consortium:    consortium,
+		DeploymentSeq: collections.NewSequence(sb, types.DeploymentSeqKey, "deployment_seq"),
+		Deployments: collections.NewIndexedMap(sb, types.DeploymentsKey, "deployments", collections.Uint64Key, codec.CollValue[types.Deployment](cdc),
+			DeploymentIndexes{
+				ServiceEnv: indexes.NewMulti(sb, types.DeploymentsByServiceEnvKey, "deployments_by_service_env",
+					collections.PairKeyCodec(collections.StringKey, collections.StringKey), collections.Uint64Key,
+					func(_ uint64, d types.Deployment) (collections.Pair[string, string], error) {
+						return collections.Join(d.Service, d.Environment), nil
+					}),
+				Environment: indexes.NewMulti(sb, types.DeploymentsByEnvironmentKey, "deployments_by_environment",
+					collections.StringKey, collections.Uint64Key,
+					func(_ uint64, d types.Deployment) (string, error) { return d.Environment, nil }),
+				Status: indexes.NewMulti(sb, types.DeploymentsByStatusKey, "deployments_by_status",
+					collections.Int32Key, collections.Uint64Key,
+					func(_ uint64, d types.Deployment) (int32, error) { return int32(d.Status), nil }),
+				Deployer: indexes.NewMulti(sb, types.DeploymentsByDeployerKey, "deployments_by_deployer",
+					sdk.AccAddressKey, collections.Uint64Key,
+					func(_ uint64, d types.Deployment) (sdk.AccAddress, error) {
+						bz, err := addressCodec.StringToBytes(d.Deployer)
+						if err != nil {
+							return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "deployer %q of deployment %d: %s", d.Deployer, d.Id, err)
+						}
+						return bz, nil
+					}),
+			}),
+		ArtifactDigests: collections.NewKeySet(sb, types.ArtifactDigestsKey, "artifact_digests",
+			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)),
+		ExternalRefs: collections.NewMap(sb, types.ExternalRefsKey, "external_refs",
+			collections.PairKeyCodec(collections.StringKey, collections.StringKey), codec.CollValue[types.ExternalRef](cdc)),
+		Current: collections.NewMap(sb, types.CurrentKey, "current",
+			collections.PairKeyCodec(collections.StringKey, collections.StringKey), collections.Uint64Value),
+	}
+	schema, err := sb.Build()
+	if err != nil {
+		panic(err)
+	}
+	k.Schema = schema
+	return k
+}
+
+// AddressCodec is the codec the keeper decodes and prints addresses with.
+func (k Keeper) AddressCodec() address.Codec { return k.addressCodec }
+
+// GetDeployment returns the record with id, or ErrNotFound naming the id.
+func (k Keeper) GetDeployment(ctx context.Context, id uint64) (types.Deployment, error) {
+	d, err := k.Deployments.Get(ctx, id)
+	if errors.Is(err, collections.ErrNotFound) {
+		return d, errorsmod.Wrapf(types.ErrNotFound, "deployment %d", id)
+	}
+	return d, err
+}
+
+// nextID issues the next deployment id; the first is 1.
+func (k Keeper) nextID(ctx context.Context) (uint64, error) {
+	issued, err := k.DeploymentSeq.Next(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return issued + 1, nil
+}
+
+// storeNew writes a new record with its digest entries (the IndexedMap keeps
+// the other indexes).
+func (k Keeper) storeNew(ctx context.Context, d types.Deployment) error {
+	if err := k.Deployments.Set(ctx, d.Id, d); err != nil {
+		return err
+	}
+	for _, a := range d.Artifacts {
+		if err := k.ArtifactDigests.Set(ctx, collections.Join(a.Digest, d.Id)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// updateCurrent makes d, which has just become succeeded, the current
+// deployment of its service and environment unless the current one became
+// succeeded later. "Later" is (updated_height, id): within one block the
+// larger id wins. The rule only reads stored records, so InitGenesis rebuilds
+// exactly the map live updates produce.
+func (k Keeper) updateCurrent(ctx context.Context, d types.Deployment) error {
+	key := collections.Join(d.Service, d.Environment)
+	curID, err := k.Current.Get(ctx, key)
+	switch {
+	case errors.Is(err, collections.ErrNotFound):
+		return k.Current.Set(ctx, key, d.Id)
+	case err != nil:
+		return err
+	}
+	if curID == d.Id {
+		return nil
+	}
+	cur, err := k.Deployments.Get(ctx, curID)
+	if err != nil {
+		return errorsmod.Wrapf(err, "current deployment %d of %s/%s", curID, d.Service, d.Environment)
+	}
+	if d.UpdatedHeight > cur.UpdatedHeight || (d.UpdatedHeight == cur.UpdatedHeight && d.Id > cur.Id) {
+		return k.Current.Set(ctx, key, d.Id)
+	}
+	return nil
+}
+
+// RecordDeployment stores a new deployment recorded by deployer (canonical
+// address string) of organization orgID from a validated msg, and returns its
+// id. A request whose external id the organisation already used returns the
+// existing id with existing=true when the content is identical, and
+// ErrConflict otherwise; either way nothing is written.
+func (k Keeper) RecordDeployment(ctx context.Context, deployer, orgID string, msg *types.MsgRecordDeployment) (id uint64, existing bool, err error) {
+	var digest []byte
+	if msg.ExternalId != "" {
+		digest, err = msg.ContentDigest()
+		if err != nil {
+			return 0, false, err
+		}
+		ref, err := k.ExternalRefs.Get(ctx, collections.Join(orgID, msg.ExternalId))
+		switch {
+		case err == nil:
+			if bytes.Equal(ref.ContentDigest, digest) {
+				return ref.DeploymentId, true, nil
+			}
+			return 0, false, errorsmod.Wrapf(types.ErrConflict, "external id %q of organization %q already recorded as deployment %d", msg.ExternalId, orgID, ref.DeploymentId)
+		case !errors.Is(err, collections.ErrNotFound):
+			return 0, false, err
+		}
+	}
+	if msg.RollbackOf != 0 {
+		target, err := k.GetDeployment(ctx, msg.RollbackOf)
+		if err != nil {
+			return 0, false, errorsmod.Wrap(err, "rollback_of")
+		}
+		if target.Service != msg.Service || target.Environment != msg.Environment {
+			return 0, false, errorsmod.Wrapf(types.ErrInvalidRollback, "deployment %d is %s/%s, not %s/%s",
+				target.Id, target.Service, target.Environment, msg.Service, msg.Environment)
+		}
+	}
+
+	id, err = k.nextID(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	now, height := sdkCtx.BlockTime().UTC(), sdkCtx.BlockHeight()
+	status := msg.InitialStatus()
+	d := types.Deployment{
+		Id:             id,
+		Service:        msg.Service,
+		Environment:    msg.Environment,
+		Version:        msg.Version,
+		Artifacts:      slices.Clone(msg.Artifacts),
+		Source:         msg.Source,
+		Pipeline:       msg.Pipeline,
+		Strategy:       msg.Strategy,
+		Status:         status,
+		RollbackOf:     msg.RollbackOf,
+		Deployer:       deployer,
+		OrganizationId: orgID,
+		Labels:         slices.Clone(msg.Labels),
+		ExternalId:     msg.ExternalId,
+		CreatedAt:      now,
+		CreatedHeight:  height,
+		UpdatedAt:      now,
+		UpdatedHeight:  height,
+		Transitions: []types.StatusTransition{{
+			From:   types.DEPLOYMENT_STATUS_UNSPECIFIED,
+			To:     status,
+			Actor:  deployer,
+			Reason: msg.Reason,
+			Time:   now,
+			Height: height,
+		}},
+	}
+	if err := k.storeNew(ctx, d); err != nil {
+		return 0, false, err
+	}
+	if msg.ExternalId != "" {
+		ref := types.ExternalRef{DeploymentId: id, ContentDigest: digest}
+		if err := k.ExternalRefs.Set(ctx, collections.Join(orgID, msg.ExternalId), ref); err != nil {
+			return 0, false, err
+		}
+	}
+	if status == types.DEPLOYMENT_STATUS_SUCCEEDED {
+		if err := k.updateCurrent(ctx, d); err != nil {
+			return 0, false, err
+		}
+	}
+	digests := make([]string, len(d.Artifacts))
+	for i, a := range d.Artifacts {
+		digests[i] = a.Digest
+	}
+	err = sdkCtx.EventManager().EmitTypedEvent(&types.EventDeploymentRecorded{
+		Id:              id,
+		Service:         d.Service,
+		Environment:     d.Environment,
+		Version:         d.Version,
+		Status:          d.Status,
+		Strategy:        d.Strategy,
+		Deployer:        deployer,
+		OrganizationId:  orgID,
+		ExternalId:      d.ExternalId,
+		RollbackOf:      d.RollbackOf,
+		ArtifactDigests: digests,
+	})
+	if err != nil {
+		return 0, false, err
+	}
+	return id, false, nil
+}
+
+// UpdateDeploymentStatus moves deployment id to status to on behalf of actor
+// (canonical address string) of organization orgID. Only the recording
+// organisation may do so, and only from in_progress to a final status.
+func (k Keeper) UpdateDeploymentStatus(ctx context.Context, actor, orgID string, id uint64, to types.DeploymentStatus, reason string) error {
+	d, err := k.GetDeployment(ctx, id)
+	if err != nil {
+		return err
+	}
+	if d.OrganizationId != orgID {
+		return errorsmod.Wrapf(types.ErrOtherOrganization, "deployment %d was recorded by organization %q; %s belongs to %q", id, d.OrganizationId, actor, orgID)
+	}
+	from := d.Status
+	if err := types.ValidateTransition(from, to); err != nil {
+		return errorsmod.Wrapf(err, "deployment %d", id)
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	now, height := sdkCtx.BlockTime().UTC(), sdkCtx.BlockHeight()
+	d.Status = to
+	d.UpdatedAt = now
+	d.UpdatedHeight = height
+	d.Transitions = append(d.Transitions, types.StatusTransition{
+		From:   from,
+		To:     to,
+		Actor:  actor,
+		Reason: reason,
+		Time:   now,
+		Height: height,
+	})
+	if err := k.Deployments.Set(ctx, id, d); err != nil {
+		return err
+	}
+	if to == types.DEPLOYMENT_STATUS_SUCCEEDED {
+		if err := k.updateCurrent(ctx, d); err != nil {
+			return err
+		}
+	}
+	return sdkCtx.EventManager().EmitTypedEvent(&types.EventDeploymentStatusChanged{
+		Id:          id,
+		Service:     d.Service,
+		Environment: d.Environment,
+		From:        from,
+		To:          to,
+		Actor:       actor,
+		Reason:      reason,
+	})
+}

@@ -1,0 +1,100 @@
+package keeper
+
+import (
+	"context"
+
+	errorsmod "cosmossdk.io/errors"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
+	"github.com/shiplog/shiplog/x/deployments/types"
+)
+
+type msgServer struct {
+	Keeper
+}
+
+var _ types.MsgServer = msgServer{}
+
+// NewMsgServerImpl returns the module's Msg service.
+func NewMsgServerImpl(k Keeper) types.MsgServer {
+	return msgServer{Keeper: k}
+}
+
+// RecordDeployment records a deployment for the signer's organisation.
+func (s msgServer) RecordDeployment(ctx context.Context, msg *types.MsgRecordDeployment) (*types.MsgRecordDeploymentResponse, error) {
+	if msg == nil {
+		return nil, errorsmod.Wrap(types.ErrInvalidDeployment, "empty message")
+	}
+	addr, deployer, err := s.decodeAddress(msg.Deployer)
+	if err != nil {
+		return nil, errorsmod.Wrap(err, "deployer")
+	}
+	if err := msg.Validate(); err != nil {
+		return nil, err
+	}
+	orgID, err := s.requireDeployer(ctx, addr, deployer)
+	if err != nil {
+		return nil, err
+	}
+	id, existing, err := s.Keeper.RecordDeployment(ctx, deployer, orgID, msg)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgRecordDeploymentResponse{Id: id, Existing: existing}, nil
+}
+
+// UpdateDeploymentStatus moves an in-progress deployment to a final status.
+func (s msgServer) UpdateDeploymentStatus(ctx context.Context, msg *types.MsgUpdateDeploymentStatus) (*types.MsgUpdateDeploymentStatusResponse, error) {
+	if msg == nil {
+		return nil, errorsmod.Wrap(types.ErrInvalidDeployment, "empty message")
+	}
+	addr, actor, err := s.decodeAddress(msg.Deployer)
+	if err != nil {
+		return nil, errorsmod.Wrap(err, "deployer")
+	}
+	if err := msg.Validate(); err != nil {
+		return nil, err
+	}
+	orgID, err := s.requireDeployer(ctx, addr, actor)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Keeper.UpdateDeploymentStatus(ctx, actor, orgID, msg.Id, msg.Status, msg.Reason); err != nil {
+		return nil, err
+	}
+	return &types.MsgUpdateDeploymentStatusResponse{}, nil
+}
+
+// requireDeployer checks, again after the ante gate, that the signer is an
+// active member holding the deployer role, and returns its organisation.
+func (s msgServer) requireDeployer(ctx context.Context, addr sdk.AccAddress, canonical string) (string, error) {
+	member, err := s.consortium.RequireRole(ctx, addr, consortiumtypes.ROLE_DEPLOYER)
+	if err != nil {
+		return "", errorsmod.Wrapf(err, "%s may not write deployment records", canonical)
+	}
+	if member.OrganizationId == "" {
+		return "", errorsmod.Wrapf(types.ErrUnauthorized, "member %s has no organization", canonical)
+	}
+	return member.OrganizationId, nil
+}
+
+// decodeAddress parses an address string and returns its bytes and canonical
+// form, so records and indexes never hold two spellings of one account.
+func (k Keeper) decodeAddress(s string) (sdk.AccAddress, string, error) {
+	if s == "" {
+		return nil, "", errorsmod.Wrap(types.ErrInvalidAddress, "address is required")
+	}
+	bz, err := k.addressCodec.StringToBytes(s)
+	if err != nil {
+		return nil, "", errorsmod.Wrapf(types.ErrInvalidAddress, "%q: %s", s, err)
+	}
+	if len(bz) == 0 {
+		return nil, "", errorsmod.Wrapf(types.ErrInvalidAddress, "%q is empty", s)
+	}
+	canonical, err := k.addressCodec.BytesToString(bz)
+	if err != nil {
+		return nil, "", errorsmod.Wrapf(types.ErrInvalidAddress, "%q: %s", s, err)
+	}
+	return bz, canonical, nil
+}
