@@ -1,0 +1,319 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"cosmossdk.io/log/v2"
+	abci "github.com/cometbft/cometbft/abci/types"
+	cmted25519 "github.com/cometbft/cometbft/crypto/ed25519"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	cmttypes "github.com/cometbft/cometbft/types"
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/cosmos/cosmos-sdk/baseapp"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
+	authsign "github.com/cosmos/cosmos-sdk/x/auth/signing"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shiplog/shiplog/app"
+	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
+	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
+)
+
+const chainID = "shiplog-test-1"
+
+var digest = "sha256:" + "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+// chain drives a real app.App through InitChain, CheckTx, FinalizeBlock and
+// Commit, as CometBFT would.
+type chain struct {
+	t       *testing.T
+	app     *app.App
+	db      dbm.DB
+	height  int64
+	time    time.Time
+	admin   cryptotypes.PrivKey // every role in org "acme"
+	watcher cryptotypes.PrivKey // member of "acme" with role responder only
+	outside cryptotypes.PrivKey // not a member
+	valKey  cmted25519.PrivKey
+}
+
+func addr(k cryptotypes.PrivKey) string { return sdk.AccAddress(k.PubKey().Address()).String() }
+
+func newChain(t *testing.T, db dbm.DB) *chain {
+	t.Helper()
+	c := &chain{
+		t: t, db: db, time: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC),
+		admin:   secp256k1.GenPrivKeyFromSecret([]byte("admin")),
+		watcher: secp256k1.GenPrivKeyFromSecret([]byte("watcher")),
+		outside: secp256k1.GenPrivKeyFromSecret([]byte("outsider")),
+		valKey:  cmted25519.GenPrivKeyFromSecret([]byte("validator")),
+	}
+	c.app = app.New(log.NewNopLogger(), db, true, simtestutil.NewAppOptionsWithFlagHome(t.TempDir()), baseapp.SetChainID(chainID))
+	return c
+}
+
+func (c *chain) genesis() map[string]json.RawMessage {
+	gen := c.app.DefaultGenesis()
+	cs := consortiumtypes.DefaultGenesis()
+	cs.Organizations = []consortiumtypes.Organization{{Id: "acme", Name: "Acme"}}
+	cs.Members = []consortiumtypes.Member{
+		{Address: addr(c.admin), OrganizationId: "acme", Roles: consortiumtypes.AllRoles, Active: true},
+		{Address: addr(c.watcher), OrganizationId: "acme", Roles: []consortiumtypes.Role{consortiumtypes.ROLE_RESPONDER}, Active: true},
+	}
+	cs.Validators = []consortiumtypes.Validator{{Moniker: "val-1", OrganizationId: "acme", PubKey: c.valKey.PubKey().Bytes(), Power: 10}}
+	gen[consortiumtypes.ModuleName] = c.app.AppCodec().MustMarshalJSON(cs)
+	return gen
+}
+
+func consensusParams() *cmtproto.ConsensusParams {
+	p := cmttypes.DefaultConsensusParams().ToProto()
+	p.Block.MaxGas = app.DefaultBlockMaxGas
+	p.Validator.PubKeyTypes = []string{cmttypes.ABCIPubKeyTypeEd25519}
+	return &p
+}
+
+func (c *chain) initChain(state map[string]json.RawMessage) *abci.ResponseInitChain {
+	c.t.Helper()
+	bz, err := json.Marshal(state)
+	require.NoError(c.t, err)
+	res, err := c.app.InitChain(&abci.RequestInitChain{
+		ChainId: chainID, Time: c.time, AppStateBytes: bz, ConsensusParams: consensusParams(), InitialHeight: 1,
+	})
+	require.NoError(c.t, err)
+	c.nextBlock()
+	return res
+}
+
+// nextBlock finalises and commits a block with the given txs.
+func (c *chain) nextBlock(txs ...[]byte) *abci.ResponseFinalizeBlock {
+	c.t.Helper()
+	c.height++
+	c.time = c.time.Add(time.Second)
+	res, err := c.app.FinalizeBlock(&abci.RequestFinalizeBlock{Height: c.height, Time: c.time, Txs: txs})
+	require.NoError(c.t, err)
+	_, err = c.app.Commit()
+	require.NoError(c.t, err)
+	return res
+}
+
+func (c *chain) ctx() sdk.Context {
+	return c.app.NewContextLegacy(true, cmtproto.Header{Height: c.app.LastBlockHeight(), Time: c.time})
+}
+
+// signTx signs msgs with key (direct mode), reading account number and
+// sequence from the committed state; an unknown account signs as number 0.
+func (c *chain) signTx(key cryptotypes.PrivKey, fee sdk.Coins, msgs ...sdk.Msg) []byte {
+	c.t.Helper()
+	var accNum, seq uint64
+	if acc := c.app.AccountKeeper.GetAccount(c.ctx(), sdk.AccAddress(key.PubKey().Address())); acc != nil {
+		accNum, seq = acc.GetAccountNumber(), acc.GetSequence()
+	}
+	txCfg := c.app.TxConfig()
+	b := txCfg.NewTxBuilder()
+	require.NoError(c.t, b.SetMsgs(msgs...))
+	b.SetGasLimit(1_000_000)
+	b.SetFeeAmount(fee)
+	sig := signing.SignatureV2{PubKey: key.PubKey(), Data: &signing.SingleSignatureData{SignMode: signing.SignMode_SIGN_MODE_DIRECT}, Sequence: seq}
+	require.NoError(c.t, b.SetSignatures(sig))
+	signBytes, err := authsign.GetSignBytesAdapter(context.Background(), txCfg.SignModeHandler(), signing.SignMode_SIGN_MODE_DIRECT,
+		authsign.SignerData{Address: addr(key), ChainID: chainID, AccountNumber: accNum, Sequence: seq, PubKey: key.PubKey()}, b.GetTx())
+	require.NoError(c.t, err)
+	sig.Data.(*signing.SingleSignatureData).Signature, err = key.Sign(signBytes)
+	require.NoError(c.t, err)
+	require.NoError(c.t, b.SetSignatures(sig))
+	bz, err := txCfg.TxEncoder()(b.GetTx())
+	require.NoError(c.t, err)
+	return bz
+}
+
+func (c *chain) checkTx(tx []byte) *abci.ResponseCheckTx {
+	c.t.Helper()
+	res, err := c.app.CheckTx(&abci.RequestCheckTx{Tx: tx, Type: abci.CheckTxType_New})
+	require.NoError(c.t, err)
+	return res
+}
+
+func recordMsg(deployer, externalID string) *deploymentstypes.MsgRecordDeployment {
+	return &deploymentstypes.MsgRecordDeployment{
+		Deployer: deployer, Service: "checkout", Environment: "production", Version: "1.4.2",
+		Artifacts:  []deploymentstypes.Artifact{{Name: "app", Digest: digest}},
+		Source:     deploymentstypes.Source{Repository: "https://git.example.com/shop/checkout", Commit: "4f2a9c1"},
+		Strategy:   deploymentstypes.STRATEGY_CANARY,
+		ExternalId: externalID,
+	}
+}
+
+
+func TestGenesisValidatorSetComesFromConsortium(t *testing.T) {
+	c := newChain(t, dbm.NewMemDB())
+	res := c.initChain(c.genesis())
+	require.Len(t, res.Validators, 1)
+	require.Equal(t, int64(10), res.Validators[0].Power)
+	require.Equal(t, c.valKey.PubKey().Bytes(), res.Validators[0].PubKey.GetEd25519())
+	// Members got auth accounts so they can sign with the normal CLI.
+	require.NotNil(t, c.app.AccountKeeper.GetAccount(c.ctx(), sdk.AccAddress(c.admin.PubKey().Address())))
+}
+
+func TestRecordDeploymentThroughFinalizeBlock(t *testing.T) {
+	c := newChain(t, dbm.NewMemDB())
+	c.initChain(c.genesis())
+
+	tx := c.signTx(c.admin, nil, recordMsg(addr(c.admin), "ci-1"))
+	require.Zero(t, c.checkTx(tx).Code)
+	res := c.nextBlock(tx)
+	require.Len(t, res.TxResults, 1)
+	require.Zero(t, res.TxResults[0].Code, res.TxResults[0].Log)
+
+	got, err := c.app.DeploymentsKeeper.Deployments.Get(c.ctx(), 1)
+	require.NoError(t, err)
+	require.Equal(t, "checkout", got.Service)
+	require.Equal(t, "acme", got.OrganizationId)
+	require.Equal(t, deploymentstypes.DEPLOYMENT_STATUS_IN_PROGRESS, got.Status)
+	require.Equal(t, c.height, got.CreatedHeight)
+
+	var sawEvent bool
+	for _, ev := range res.TxResults[0].Events {
+		sawEvent = sawEvent || ev.Type == "shiplog.deployments.v1.EventDeploymentRecorded"
+	}
+	require.True(t, sawEvent, "typed event for orchestrators")
+}
+
+func TestMembershipGate(t *testing.T) {
+	c := newChain(t, dbm.NewMemDB())
+	c.initChain(c.genesis())
+	notMember := consortiumtypes.ErrNotMember
+	missingRole := consortiumtypes.ErrMissingRole
+
+	cases := []struct {
+		name     string
+		tx       []byte
+		code     uint32
+		space    string
+		contains []string
+	}{
+		{"non-member offline-signed", c.signTx(c.outside, nil, recordMsg(addr(c.outside), "x")),
+			notMember.ABCICode(), notMember.Codespace(), []string{addr(c.outside), "deployer"}},
+		{"member without deployer role", c.signTx(c.watcher, nil, recordMsg(addr(c.watcher), "x")),
+			missingRole.ABCICode(), missingRole.Codespace(), []string{addr(c.watcher), "deployer"}},
+		{"authority message sent directly", c.signTx(c.admin, nil, &consortiumtypes.MsgAddOrganization{
+			Authority: addr(c.admin), Organization: consortiumtypes.Organization{Id: "evil", Name: "Evil"}}),
+			consortiumtypes.ErrMessageNotAllowed.ABCICode(), consortiumtypes.ModuleName, []string{"MsgAddOrganization"}},
+		{"fee attached", c.signTx(c.admin, sdk.NewCoins(sdk.NewInt64Coin("ship", 5)), recordMsg(addr(c.admin), "x")),
+			sdkerrors.ErrInvalidRequest.ABCICode(), sdkerrors.RootCodespace, []string{"no fees"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := c.checkTx(tc.tx)
+			require.Equal(t, tc.code, res.Code, res.Log)
+			require.Equal(t, tc.space, res.Codespace, res.Log)
+			for _, s := range tc.contains {
+				require.Contains(t, res.Log, s)
+			}
+			// A proposer that skips CheckTx still cannot get it executed.
+			block := c.nextBlock(tc.tx)
+			require.Equal(t, tc.code, block.TxResults[0].Code)
+			_, err := c.app.DeploymentsKeeper.Deployments.Get(c.ctx(), 1)
+			require.Error(t, err, "nothing recorded")
+		})
+	}
+}
+
+func TestProposalChangesMembership(t *testing.T) {
+	c := newChain(t, dbm.NewMemDB())
+	c.initChain(c.genesis())
+	newcomer := secp256k1.GenPrivKeyFromSecret([]byte("globex-admin"))
+	authority := authtypes.NewModuleAddress(consortiumtypes.ModuleName).String()
+	msgs := []sdk.Msg{
+		&consortiumtypes.MsgAddOrganization{Authority: authority, Organization: consortiumtypes.Organization{Id: "globex", Name: "Globex"}},
+		&consortiumtypes.MsgSetMember{Authority: authority, Member: consortiumtypes.Member{
+			Address: addr(newcomer), OrganizationId: "globex", Roles: []consortiumtypes.Role{consortiumtypes.ROLE_ADMIN, consortiumtypes.ROLE_DEPLOYER}}},
+	}
+	anys := make([]*codectypes.Any, len(msgs))
+	for i, m := range msgs {
+		var err error
+		anys[i], err = codectypes.NewAnyWithValue(m)
+		require.NoError(t, err)
+	}
+	propose := &consortiumtypes.MsgSubmitProposal{Proposer: addr(c.admin), Title: "Admit globex", Messages: anys}
+	res := c.nextBlock(c.signTx(c.admin, nil, propose))
+	require.Zero(t, res.TxResults[0].Code, res.TxResults[0].Log)
+
+	// One organisation: its own approval passes the proposal at once.
+	p, err := c.app.ConsortiumKeeper.Proposals.Get(c.ctx(), 1)
+	require.NoError(t, err)
+	require.Equal(t, consortiumtypes.PROPOSAL_STATUS_EXECUTED, p.Status, p.FailureReason)
+
+	// The new member exists, has an account and can record deployments.
+	res = c.nextBlock(c.signTx(newcomer, nil, recordMsg(addr(newcomer), "globex-1")))
+	require.Zero(t, res.TxResults[0].Code, res.TxResults[0].Log)
+	d, err := c.app.DeploymentsKeeper.Deployments.Get(c.ctx(), 1)
+	require.NoError(t, err)
+	require.Equal(t, "globex", d.OrganizationId)
+}
+
+func TestExportImportRoundTrip(t *testing.T) {
+	c := newChain(t, dbm.NewMemDB())
+	c.initChain(c.genesis())
+	c.nextBlock(c.signTx(c.admin, nil, recordMsg(addr(c.admin), "ci-1")))
+	c.nextBlock(c.signTx(c.admin, nil, &deploymentstypes.MsgUpdateDeploymentStatus{
+		Deployer: addr(c.admin), Id: 1, Status: deploymentstypes.DEPLOYMENT_STATUS_SUCCEEDED, Reason: "healthy"}))
+
+	exported, err := c.app.ExportAppStateAndValidators(false, nil, nil)
+	require.NoError(t, err)
+
+	c2 := newChain(t, dbm.NewMemDB())
+	var state map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(exported.AppState, &state))
+	res := c2.initChain(state)
+	require.Len(t, res.Validators, 1)
+
+	again, err := c2.app.ExportAppStateAndValidators(false, nil, nil)
+	require.NoError(t, err)
+	for _, module := range []string{consortiumtypes.ModuleName, deploymentstypes.ModuleName} {
+		var a, b map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(exported.AppState, &a))
+		require.NoError(t, json.Unmarshal(again.AppState, &b))
+		require.JSONEq(t, string(a[module]), string(b[module]), module)
+	}
+	// The imported chain keeps idempotency: the same external id is a replay.
+	d, err := c2.app.DeploymentsKeeper.Deployments.Get(c2.ctx(), 1)
+	require.NoError(t, err)
+	require.Equal(t, deploymentstypes.DEPLOYMENT_STATUS_SUCCEEDED, d.Status)
+	require.Len(t, d.Transitions, 2)
+}
+
+// TestRestartWithEmptyModuleStore reopens a pebble database whose
+// deployments store has never been written: an empty IAVL root must not
+// break loading or queries (it does with goleveldb, cosmos/iavl#939).
+func TestRestartWithEmptyModuleStore(t *testing.T) {
+	dir := t.TempDir()
+	db, err := dbm.NewDB("application", dbm.PebbleDBBackend, dir)
+	require.NoError(t, err)
+	c := newChain(t, db)
+	c.initChain(c.genesis())
+	c.nextBlock()
+	height := c.app.LastBlockHeight()
+	require.NoError(t, c.app.Close())
+
+	db2, err := dbm.NewDB("application", dbm.PebbleDBBackend, dir)
+	require.NoError(t, err)
+	reopened := app.New(log.NewNopLogger(), db2, true, simtestutil.NewAppOptionsWithFlagHome(t.TempDir()), baseapp.SetChainID(chainID))
+	require.Equal(t, height, reopened.LastBlockHeight())
+	ctx := reopened.NewContextLegacy(true, cmtproto.Header{Height: height})
+	_, err = reopened.DeploymentsKeeper.Deployments.Get(ctx, 1)
+	require.Error(t, err)
+	m, err := reopened.ConsortiumKeeper.GetMember(ctx, sdk.AccAddress(c.admin.PubKey().Address()))
+	require.NoError(t, err)
+	require.True(t, m.Active)
+	require.NoError(t, reopened.Close())
+}
