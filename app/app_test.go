@@ -153,7 +153,6 @@ func recordMsg(deployer, externalID string) *deploymentstypes.MsgRecordDeploymen
 	}
 }
 
-
 func TestGenesisValidatorSetComesFromConsortium(t *testing.T) {
 	c := newChain(t, dbm.NewMemDB())
 	res := c.initChain(c.genesis())

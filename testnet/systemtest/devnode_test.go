@@ -1,0 +1,148 @@
+//go:build system
+
+package systemtest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
+	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
+)
+
+const artifactDigest = "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+// recordArgs is the one-line command a CI job runs.
+func recordArgs(externalID string) []string {
+	return []string{"tx", "deployments", "record", "checkout", "production", "1.4.2",
+		"--artifact", "app=" + artifactDigest + "@oci://registry.example.com/shop/checkout",
+		"--repo", "https://git.example.com/shop/checkout", "--commit", "4f2a9c1",
+		"--strategy", "canary", "--external-id", externalID, "--from", "dev"}
+}
+
+type deploymentJSON struct {
+	Deployment struct {
+		ID             string `json:"id"`
+		Service        string `json:"service"`
+		Environment    string `json:"environment"`
+		Version        string `json:"version"`
+		Status         string `json:"status"`
+		OrganizationID string `json:"organization_id"`
+		ExternalID     string `json:"external_id"`
+		Artifacts      []struct {
+			Digest string `json:"digest"`
+			URI    string `json:"uri"`
+		} `json:"artifacts"`
+	} `json:"deployment"`
+}
+
+// TestDevNode is the foundation's end-to-end check: make run's set-up, a CI
+// job's record over the CLI, auditors' reads over REST and gRPC, the
+// membership gate against an offline-signed transaction, and restarts.
+func TestDevNode(t *testing.T) {
+	n := NewDevNode(t)
+	n.Start()
+
+	// Restart before any deployment exists: the deployments store is empty.
+	h := n.heightOrZero()
+	n.Stop()
+	n.Start()
+	require.GreaterOrEqual(t, n.heightOrZero(), h)
+
+	// A CI job records a deployment in one line.
+	res := n.Tx(recordArgs("ci-run-1")...)
+	require.Zero(t, res.Code, res.RawLog)
+	committed := n.WaitForTx(res.TxHash, 30*time.Second)
+	require.Zero(t, committed.Code, committed.RawLog)
+
+	// Auditors read it over REST.
+	var got deploymentJSON
+	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments/1"), &got))
+	require.Equal(t, "checkout", got.Deployment.Service)
+	require.Equal(t, "production", got.Deployment.Environment)
+	require.Equal(t, "DEPLOYMENT_STATUS_IN_PROGRESS", got.Deployment.Status)
+	require.Equal(t, "dev-org", got.Deployment.OrganizationID)
+	require.Equal(t, artifactDigest, got.Deployment.Artifacts[0].Digest)
+	require.Equal(t, "oci://registry.example.com/shop/checkout", got.Deployment.Artifacts[0].URI)
+
+	var list struct {
+		Deployments []struct {
+			ID string `json:"id"`
+		} `json:"deployments"`
+	}
+	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments?service=checkout&artifact_digest="+artifactDigest), &list))
+	require.Len(t, list.Deployments, 1)
+
+	// ... and over gRPC.
+	conn, err := grpc.NewClient(fmt.Sprintf("127.0.0.1:%d", n.GRPCPort),
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.ForceCodec(codec.NewProtoCodec(codectypes.NewInterfaceRegistry()).GRPCCodec())))
+	require.NoError(t, err)
+	defer conn.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	byID, err := deploymentstypes.NewQueryClient(conn).Deployment(ctx, &deploymentstypes.QueryDeploymentRequest{Id: 1})
+	require.NoError(t, err)
+	require.Equal(t, "1.4.2", byID.Deployment.Version)
+	require.Equal(t, "ci-run-1", byID.Deployment.ExternalId)
+	members, err := consortiumtypes.NewQueryClient(conn).Members(ctx, &consortiumtypes.QueryMembersRequest{OrganizationId: "dev-org"})
+	require.NoError(t, err)
+	require.Len(t, members.Members, 1)
+
+	// A retried CI job is idempotent: same external id, same content.
+	replay := n.Tx(recordArgs("ci-run-1")...)
+	require.Zero(t, replay.Code, replay.RawLog)
+	require.Zero(t, n.WaitForTx(replay.TxHash, 30*time.Second).Code)
+	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments?service=checkout"), &list))
+	require.Len(t, list.Deployments, 1, "a replay writes nothing")
+
+	// The CI job completes the deployment; current now answers.
+	done := n.Tx("tx", "deployments", "set-status", "1", "succeeded", "--reason", "canary healthy", "--from", "dev")
+	require.Zero(t, done.Code, done.RawLog)
+	require.Zero(t, n.WaitForTx(done.TxHash, 30*time.Second).Code)
+	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/current/checkout/production"), &got))
+	require.Equal(t, "DEPLOYMENT_STATUS_SUCCEEDED", got.Deployment.Status)
+
+	// A non-member signs offline (no account exists on chain) and broadcasts:
+	// CheckTx refuses it, naming the signer and the missing role.
+	_, stderr, err := n.CLI("keys", "add", "outsider", "--keyring-backend", "test")
+	require.NoError(t, err, stderr)
+	outsider, _, err := n.CLI("keys", "show", "outsider", "-a", "--keyring-backend", "test")
+	require.NoError(t, err)
+	outsider = strings.TrimSpace(outsider)
+	unsigned, stderr, err := n.CLI(append(recordArgs("intruder-1")[:len(recordArgs("intruder-1"))-2],
+		"--from", outsider, "--generate-only")...)
+	require.NoError(t, err, stderr)
+	dir := t.TempDir()
+	unsignedFile := filepath.Join(dir, "unsigned.json")
+	require.NoError(t, os.WriteFile(unsignedFile, []byte(unsigned), 0o600))
+	signed, stderr, err := n.CLI("tx", "sign", unsignedFile, "--from", "outsider", "--offline",
+		"--account-number", "0", "--sequence", "0", "--keyring-backend", "test")
+	require.NoError(t, err, stderr)
+	signedFile := filepath.Join(dir, "signed.json")
+	require.NoError(t, os.WriteFile(signedFile, []byte(signed), 0o600))
+	rejected := n.Tx("tx", "broadcast", signedFile)
+	require.Equal(t, consortiumtypes.ErrNotMember.ABCICode(), rejected.Code, rejected.RawLog)
+	require.Equal(t, consortiumtypes.ModuleName, rejected.Codespace)
+	require.Contains(t, rejected.RawLog, outsider)
+	require.Contains(t, rejected.RawLog, "deployer")
+
+	// Restart: every committed record is still there.
+	n.Stop()
+	n.Start()
+	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments/1"), &got))
+	require.Equal(t, "DEPLOYMENT_STATUS_SUCCEEDED", got.Deployment.Status)
+	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments"), &list))
+	require.Len(t, list.Deployments, 1, "the intruder's tx never reached a block")
+}
