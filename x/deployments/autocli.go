@@ -26,8 +26,8 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:     "List deployments newest first, optionally filtered",
 					Long: "List deployments newest first. Filters combine: --service, --environment, " +
 						"--status (in-progress, succeeded, failed, rolled-back, halted), --deployer, --artifact-digest. " +
-						"Page with --limit (default 100, at most 1000) and --page-key from the previous page's next_key.",
-					Example: "shiplogd query deployments list --service api --environment prod --status succeeded --limit 10",
+						"Page with --page-limit (default 100, at most 1000) and --page-key set to the previous page's next_key.",
+					Example: "shiplogd query deployments list --service api --environment prod --status succeeded --page-limit 10",
 				},
 				{
 					RpcMethod: "Current",
