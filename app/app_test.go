@@ -22,6 +22,8 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	authsign "github.com/cosmos/cosmos-sdk/x/auth/signing"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	consensustypes "github.com/cosmos/cosmos-sdk/x/consensus/types"
+	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/shiplog/shiplog/app"
@@ -315,4 +317,43 @@ func TestRestartWithEmptyModuleStore(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, m.Active)
 	require.NoError(t, reopened.Close())
+}
+
+// TestConsortiumAuthorisesUpgradesAndConsensusParams: x/upgrade and
+// x/consensus answer to the consortium account, so their admin messages run
+// through proposals (and only through them).
+func TestConsortiumAuthorisesUpgradesAndConsensusParams(t *testing.T) {
+	c := newChain(t, dbm.NewMemDB())
+	c.initChain(c.genesis())
+	authority := authtypes.NewModuleAddress(consortiumtypes.ModuleName).String()
+
+	params := consensusParams()
+	params.Block.MaxGas = 100_000_000
+	msgs := []sdk.Msg{
+		&upgradetypes.MsgSoftwareUpgrade{Authority: authority, Plan: upgradetypes.Plan{Name: "v2", Height: 1000}},
+		&consensustypes.MsgUpdateParams{Authority: authority, Block: params.Block, Evidence: params.Evidence,
+			Validator: params.Validator, Abci: params.Abci},
+	}
+	anys := make([]*codectypes.Any, len(msgs))
+	for i, m := range msgs {
+		var err error
+		anys[i], err = codectypes.NewAnyWithValue(m)
+		require.NoError(t, err)
+	}
+	res := c.nextBlock(c.signTx(c.admin, nil, &consortiumtypes.MsgSubmitProposal{Proposer: addr(c.admin), Title: "v2 upgrade", Messages: anys}))
+	require.Zero(t, res.TxResults[0].Code, res.TxResults[0].Log)
+	p, err := c.app.ConsortiumKeeper.Proposals.Get(c.ctx(), 1)
+	require.NoError(t, err)
+	require.Equal(t, consortiumtypes.PROPOSAL_STATUS_EXECUTED, p.Status, p.FailureReason)
+
+	plan, err := c.app.UpgradeKeeper.GetUpgradePlan(c.ctx())
+	require.NoError(t, err)
+	require.Equal(t, "v2", plan.Name)
+	cp, err := c.app.ConsensusKeeper.ParamsStore.Get(c.ctx())
+	require.NoError(t, err)
+	require.Equal(t, int64(100_000_000), cp.Block.MaxGas)
+
+	// Sent directly, the same message is refused by the gate.
+	direct := c.checkTx(c.signTx(c.admin, nil, msgs[0]))
+	require.Equal(t, consortiumtypes.ErrMessageNotAllowed.ABCICode(), direct.Code, direct.Log)
 }
