@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -83,6 +84,19 @@ func TestDevNode(t *testing.T) {
 	}
 	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments?service=checkout&artifact_digest="+artifactDigest), &list))
 	require.Len(t, list.Deployments, 1)
+
+	// Orchestrators find the typed event in CometBFT's index.
+	var search struct {
+		Result struct {
+			Txs []struct {
+				Hash string `json:"hash"`
+			} `json:"txs"`
+		} `json:"result"`
+	}
+	query := url.QueryEscape(`"shiplog.deployments.v1.EventDeploymentRecorded.service='\"checkout\"'"`)
+	require.NoError(t, getJSON(fmt.Sprintf("http://127.0.0.1:%d/tx_search?query=%s", n.RPCPort, query), &search))
+	require.Len(t, search.Result.Txs, 1)
+	require.Equal(t, res.TxHash, search.Result.Txs[0].Hash)
 
 	// ... and over gRPC.
 	conn, err := grpc.NewClient(fmt.Sprintf("127.0.0.1:%d", n.GRPCPort),
