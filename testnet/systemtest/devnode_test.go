@@ -128,6 +128,24 @@ func TestDevNode(t *testing.T) {
 	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/current/checkout/production"), &got))
 	require.Equal(t, "DEPLOYMENT_STATUS_SUCCEEDED", got.Deployment.Status)
 
+	// A record at the documented limits commits with the CLI's default gas
+	// (simulated), however many artifacts and labels it carries.
+	big := []string{"tx", "deployments", "record", "payments/api", "staging", "2.0.0", "--from", "dev",
+		"--external-id", "big-1", "--status", "succeeded", "--repo", "https://git.example.com/" + strings.Repeat("r", 480)}
+	for i := 0; i < deploymentstypes.MaxArtifacts; i++ {
+		big = append(big, "--artifact", fmt.Sprintf("layer-%d=sha512:%0128x@oci://registry.example.com/%s", i, i, strings.Repeat("u", 1900)))
+	}
+	for i := 0; i < deploymentstypes.MaxLabels; i++ {
+		big = append(big, "--label", fmt.Sprintf("k%d=%s", i, strings.Repeat("v", 250)))
+	}
+	bigRes := n.Tx(big...)
+	require.Zero(t, bigRes.Code, bigRes.RawLog)
+	require.Zero(t, n.WaitForTx(bigRes.TxHash, 30*time.Second).Code)
+	// A service name with '/' is read with the query-string form of current.
+	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/current?service=payments/api&environment=staging"), &got))
+	require.Equal(t, "payments/api", got.Deployment.Service)
+	require.Len(t, got.Deployment.Artifacts, deploymentstypes.MaxArtifacts)
+
 	// A non-member signs offline (no account exists on chain) and broadcasts:
 	// CheckTx refuses it, naming the signer and the missing role.
 	_, stderr, err := n.CLI("keys", "add", "outsider", "--keyring-backend", "test")
@@ -136,7 +154,7 @@ func TestDevNode(t *testing.T) {
 	require.NoError(t, err)
 	outsider = strings.TrimSpace(outsider)
 	unsigned, stderr, err := n.CLI(append(recordArgs("intruder-1")[:len(recordArgs("intruder-1"))-2],
-		"--from", outsider, "--generate-only")...)
+		"--from", outsider, "--generate-only", "--gas", "300000")...)
 	require.NoError(t, err, stderr)
 	dir := t.TempDir()
 	unsignedFile := filepath.Join(dir, "unsigned.json")
@@ -157,6 +175,6 @@ func TestDevNode(t *testing.T) {
 	n.Start()
 	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments/1"), &got))
 	require.Equal(t, "DEPLOYMENT_STATUS_SUCCEEDED", got.Deployment.Status)
-	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments"), &list))
+	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments?service=checkout"), &list))
 	require.Len(t, list.Deployments, 1, "the intruder's tx never reached a block")
 }

@@ -100,6 +100,7 @@ existing record.`,
 	f.String(FlagExternalID, "", "idempotency key, unique per organisation")
 	f.String(FlagReason, "", "reason kept on the initial status transition")
 	flags.AddTxFlagsToCmd(cmd)
+	defaultGasAuto(cmd)
 	return cmd
 }
 
@@ -284,4 +285,16 @@ func addressString(ac address.Codec, addr sdk.AccAddress) (string, error) {
 		return addr.String(), nil
 	}
 	return ac.BytesToString(addr)
+}
+
+// defaultGasAuto makes the command simulate its gas by default: a record's
+// cost grows with its artifacts and labels, and a fixed default would run a
+// large record out of gas. --gas still overrides it.
+func defaultGasAuto(cmd *cobra.Command) {
+	gas := cmd.Flags().Lookup(flags.FlagGas)
+	gas.DefValue = flags.GasFlagAuto
+	_ = gas.Value.Set(flags.GasFlagAuto)
+	adj := cmd.Flags().Lookup(flags.FlagGasAdjustment)
+	adj.DefValue = "1.3"
+	_ = adj.Value.Set("1.3")
 }
