@@ -115,11 +115,24 @@ func (c *chain) ctx() sdk.Context {
 // signTx signs msgs with key (direct mode), reading account number and
 // sequence from the committed state; an unknown account signs as number 0.
 func (c *chain) signTx(key cryptotypes.PrivKey, fee sdk.Coins, msgs ...sdk.Msg) []byte {
-	c.t.Helper()
-	var accNum, seq uint64
+	accNum, seq := c.account(key)
+	return c.sign(key, accNum, seq, fee, msgs...)
+}
+
+// signTxSeq signs with an explicit sequence, for several txs of one signer in a block.
+func (c *chain) signTxSeq(key cryptotypes.PrivKey, seq uint64, msgs ...sdk.Msg) []byte {
+	accNum, _ := c.account(key)
+	return c.sign(key, accNum, seq, nil, msgs...)
+}
+
+func (c *chain) account(key cryptotypes.PrivKey) (accNum, seq uint64) {
 	if acc := c.app.AccountKeeper.GetAccount(c.ctx(), sdk.AccAddress(key.PubKey().Address())); acc != nil {
-		accNum, seq = acc.GetAccountNumber(), acc.GetSequence()
+		return acc.GetAccountNumber(), acc.GetSequence()
 	}
+	return 0, 0
+}
+
+func (c *chain) sign(key cryptotypes.PrivKey, accNum, seq uint64, fee sdk.Coins, msgs ...sdk.Msg) []byte {
 	txCfg := c.app.TxConfig()
 	b := txCfg.NewTxBuilder()
 	require.NoError(c.t, b.SetMsgs(msgs...))

@@ -1,0 +1,116 @@
+package app_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+	"github.com/stretchr/testify/require"
+
+	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
+	deploymentskeeper "github.com/shiplog/shiplog/x/deployments/keeper"
+	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
+)
+
+// benchChain is a chain on pebble (the production app database) with
+// `signers` deployer keys, so a block can carry many ordered transactions.
+func benchChain(b *testing.B, signers int) (*chain, []cryptotypes.PrivKey) {
+	b.Helper()
+	t := &testing.T{}
+	db, err := dbm.NewDB("application", dbm.PebbleDBBackend, b.TempDir())
+	require.NoError(b, err)
+	c := newChain(t, db)
+	c.t = t
+	gen := c.genesis()
+	cs := consortiumtypes.GenesisState{}
+	c.app.AppCodec().MustUnmarshalJSON(gen[consortiumtypes.ModuleName], &cs)
+	keys := make([]cryptotypes.PrivKey, signers)
+	for i := range keys {
+		keys[i] = secp256k1.GenPrivKeyFromSecret([]byte(fmt.Sprintf("ci-%d", i)))
+		cs.Members = append(cs.Members, consortiumtypes.Member{Address: addr(keys[i]), OrganizationId: "acme",
+			Roles: []consortiumtypes.Role{consortiumtypes.ROLE_DEPLOYER}, Active: true})
+	}
+	gen[consortiumtypes.ModuleName] = c.app.AppCodec().MustMarshalJSON(&cs)
+	c.initChain(gen)
+	b.Cleanup(func() { _ = c.app.Close() })
+	return c, keys
+}
+
+// presign signs n record transactions round-robin over keys, with the
+// sequences they will have when delivered in order.
+func presign(c *chain, keys []cryptotypes.PrivKey, n int, tag string) [][]byte {
+	txs := make([][]byte, n)
+	seqs := make(map[string]uint64, len(keys))
+	for i := range txs {
+		k := keys[i%len(keys)]
+		msg := recordMsg(addr(k), fmt.Sprintf("%s-%d", tag, i))
+		msg.Service = fmt.Sprintf("svc-%d", i%50)
+		txs[i] = c.signTxSeq(k, seqs[addr(k)], msg)
+		seqs[addr(k)]++
+	}
+	return txs
+}
+
+// BenchmarkRecordDeployment measures FinalizeBlock+Commit of blocks of 100
+// signed MsgRecordDeployment transactions (signature checks, membership gate,
+// validation, indexes, pebble commit): the single-node ceiling of the state
+// machine, without consensus or networking.
+func BenchmarkRecordDeployment(b *testing.B) {
+	const perBlock = 100
+	c, keys := benchChain(b, perBlock)
+	blocks := (b.N + perBlock - 1) / perBlock
+	txs := presign(c, keys, blocks*perBlock, "bench")
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < blocks; i++ {
+		res := c.nextBlock(txs[i*perBlock : (i+1)*perBlock]...)
+		if res.TxResults[0].Code != 0 {
+			b.Fatal(res.TxResults[0].Log)
+		}
+	}
+	elapsed := time.Since(start)
+	b.ReportMetric(float64(blocks*perBlock)/elapsed.Seconds(), "records/s")
+}
+
+// BenchmarkCheckTx measures mempool admission of one signed record.
+func BenchmarkCheckTx(b *testing.B) {
+	c, keys := benchChain(b, 1)
+	txs := presign(c, keys, b.N, "check")
+	b.ResetTimer()
+	for _, tx := range txs {
+		if res := c.checkTx(tx); res.Code != 0 {
+			b.Fatal(res.Log)
+		}
+	}
+}
+
+// BenchmarkListByService measures a filtered, newest-first page of 100 over
+// 10,000 stored records.
+func BenchmarkListByService(b *testing.B) {
+	c, keys := benchChain(b, 100)
+	txs := presign(c, keys, 10_000, "list")
+	for i := 0; i < len(txs); i += 100 {
+		c.nextBlock(txs[i : i+100]...)
+	}
+	q := c.app.DeploymentsKeeper
+	req := &deploymentstypes.QueryDeploymentsRequest{Service: "svc-7", Environment: "production"}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := queryDeployments(c, q, req)
+		if err != nil || len(res) != 100 {
+			b.Fatal(err, len(res))
+		}
+	}
+}
+
+func queryDeployments(c *chain, k deploymentskeeper.Keeper, req *deploymentstypes.QueryDeploymentsRequest) ([]deploymentstypes.Deployment, error) {
+	res, err := deploymentskeeper.NewQueryServerImpl(k).Deployments(c.ctx(), req)
+	if err != nil {
+		return nil, err
+	}
+	return res.Deployments, nil
+}
