@@ -48,6 +48,7 @@ import (
 	"github.com/cosmos/gogoproto/proto"
 	"github.com/spf13/cast"
 
+	"github.com/shiplog/shiplog/app/openapi"
 	"github.com/shiplog/shiplog/x/consortium"
 	consortiumkeeper "github.com/shiplog/shiplog/x/consortium/keeper"
 	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
@@ -302,6 +303,7 @@ func (app *App) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.APIConfig
 	cmtservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	nodeservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	app.BasicModuleManager.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
+	apiSvr.Router.HandleFunc(openapi.Path, openapi.Handler).Methods("GET")
 	if err := server.RegisterSwaggerAPI(apiSvr.ClientCtx, apiSvr.Router, apiConfig.Swagger); err != nil {
 		panic(err)
 	}

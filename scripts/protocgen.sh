@@ -15,6 +15,7 @@ need() { command -v "$1" >/dev/null 2>&1 || go install "$2"; }
 need buf github.com/bufbuild/buf/cmd/buf@$BUF_VERSION
 need protoc-gen-gocosmos github.com/cosmos/gogoproto/protoc-gen-gocosmos@$GOCOSMOS_VERSION
 need protoc-gen-grpc-gateway github.com/grpc-ecosystem/grpc-gateway/protoc-gen-grpc-gateway@$GATEWAY_VERSION
+need protoc-gen-swagger github.com/grpc-ecosystem/grpc-gateway/protoc-gen-swagger@$GATEWAY_VERSION
 
 moddir() {
   go mod download "$1" >/dev/null 2>&1 || true
@@ -41,4 +42,12 @@ echo "generating gogo protobuf code"
 buf generate --template proto/buf.gen.gogo.yaml --path proto/shiplog
 cp -r "$DEPS"/gen/github.com/shiplog/shiplog/* ./
 rm -rf "$DEPS/gen"
+
+echo "generating the OpenAPI description of the REST API"
+mapfile -t queries < <(find proto/shiplog -name query.proto | sort)
+buf generate --template proto/buf.gen.swagger.yaml $(printf -- '--path %s ' "${queries[@]}")
+sed -e '0,/"title": ".*"/s//"title": "shiplog REST API"/' \
+    -e '0,/"version": ".*"/s//"version": "v1"/' \
+    "$DEPS/openapi/shiplog.swagger.json" >app/openapi/shiplog.swagger.json
+rm -rf "$DEPS/openapi"
 echo "done"

@@ -98,6 +98,14 @@ func TestDevNode(t *testing.T) {
 	require.Len(t, search.Result.Txs, 1)
 	require.Equal(t, res.TxHash, search.Result.Txs[0].Hash)
 
+	// The REST API describes itself.
+	var spec struct {
+		Paths map[string]any `json:"paths"`
+	}
+	require.NoError(t, getJSON(n.REST("/shiplog/openapi.json"), &spec))
+	require.Contains(t, spec.Paths, "/shiplog/deployments/v1/deployments/{id}")
+	require.Contains(t, spec.Paths, "/shiplog/consortium/v1/members")
+
 	// ... and over gRPC.
 	conn, err := grpc.NewClient(fmt.Sprintf("127.0.0.1:%d", n.GRPCPort),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
