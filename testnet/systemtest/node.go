@@ -92,6 +92,24 @@ func (n *Node) Start() {
 	// with an empty header (height 0) and signatures check as at genesis.
 	n.WaitForHeight(1, 90*time.Second)
 	n.WaitForHeight(n.heightOrZero()+1, 30*time.Second)
+	// The REST server starts after CometBFT's RPC.
+	n.waitFor("REST", 30*time.Second, func() error {
+		var params json.RawMessage
+		return getJSON(n.REST("/shiplog/consortium/v1/params"), &params)
+	})
+}
+
+func (n *Node) waitFor(what string, timeout time.Duration, ready func() error) {
+	n.t.Helper()
+	deadline := time.Now().Add(timeout)
+	var err error
+	for time.Now().Before(deadline) {
+		if err = ready(); err == nil {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	n.t.Fatalf("%s not ready within %s: %v\n%s", what, timeout, err, n.logTail())
 }
 
 // Stop ends the node by its pid (SIGTERM, then SIGKILL after 30 s).
