@@ -39,7 +39,7 @@ func (k Keeper) expireProposals(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := k.finalize(ctx, p, types.PROPOSAL_STATUS_EXPIRED, ""); err != nil {
+		if err := k.finalize(ctx, &p, types.PROPOSAL_STATUS_EXPIRED, ""); err != nil {
 			return err
 		}
 	}

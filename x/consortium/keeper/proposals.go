@@ -116,7 +116,7 @@ func (k Keeper) withdrawProposal(ctx context.Context, admin types.Member, id uin
 	if p.OrganizationId != admin.OrganizationId {
 		return errorsmod.Wrapf(types.ErrOtherOrganization, "proposal %d belongs to %s, %s is in %s", id, p.OrganizationId, admin.Address, admin.OrganizationId)
 	}
-	return k.finalize(ctx, p, types.PROPOSAL_STATUS_WITHDRAWN, "")
+	return k.finalize(ctx, &p, types.PROPOSAL_STATUS_WITHDRAWN, "")
 }
 
 func (k Keeper) openProposal(ctx context.Context, id uint64) (types.Proposal, error) {
@@ -164,29 +164,36 @@ func (k Keeper) tallyAndMaybeExecute(ctx context.Context, p types.Proposal, para
 }
 
 // execute runs every message in one cached context: all of them apply, or
-// none does and the proposal records the failing message's error.
+// none does and the proposal records the failing message's error. It
+// returns the proposal in its final status.
 func (k Keeper) execute(ctx context.Context, p types.Proposal) (types.Proposal, error) {
+	status, reason := k.runMessages(ctx, p)
+	err := k.finalize(ctx, &p, status, reason)
+	return p, err
+}
+
+func (k Keeper) runMessages(ctx context.Context, p types.Proposal) (types.ProposalStatus, string) {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	cacheCtx, write := sdkCtx.CacheContext()
 	var events sdk.Events
 	for i, anyMsg := range p.Messages {
 		msg, ok := anyMsg.GetCachedValue().(sdk.Msg)
 		if !ok {
-			return p, k.finalize(ctx, p, types.PROPOSAL_STATUS_FAILED, fmt.Sprintf("message %d (%s) cannot be decoded", i, anyMsg.TypeUrl))
+			return types.PROPOSAL_STATUS_FAILED, fmt.Sprintf("message %d (%s) cannot be decoded", i, anyMsg.TypeUrl)
 		}
 		handler := k.router.Handler(msg)
 		if handler == nil {
-			return p, k.finalize(ctx, p, types.PROPOSAL_STATUS_FAILED, fmt.Sprintf("message %d (%s) has no handler", i, anyMsg.TypeUrl))
+			return types.PROPOSAL_STATUS_FAILED, fmt.Sprintf("message %d (%s) has no handler", i, anyMsg.TypeUrl)
 		}
 		res, err := safeHandle(handler, cacheCtx, msg)
 		if err != nil {
-			return p, k.finalize(ctx, p, types.PROPOSAL_STATUS_FAILED, fmt.Sprintf("message %d (%s): %s", i, anyMsg.TypeUrl, err))
+			return types.PROPOSAL_STATUS_FAILED, fmt.Sprintf("message %d (%s): %s", i, anyMsg.TypeUrl, err)
 		}
 		events = append(events, res.GetEvents()...)
 	}
 	write()
 	sdkCtx.EventManager().EmitEvents(events)
-	return p, k.finalize(ctx, p, types.PROPOSAL_STATUS_EXECUTED, "")
+	return types.PROPOSAL_STATUS_EXECUTED, ""
 }
 
 // safeHandle turns a panicking message handler into a failed execution
@@ -200,8 +207,9 @@ func safeHandle(handler func(sdk.Context, sdk.Msg) (*sdk.Result, error), ctx sdk
 	return handler(ctx, msg)
 }
 
-// finalize moves an open proposal to a final status.
-func (k Keeper) finalize(ctx context.Context, p types.Proposal, status types.ProposalStatus, reason string) error {
+// finalize moves an open proposal to a final status, updating p so callers
+// report the stored state.
+func (k Keeper) finalize(ctx context.Context, p *types.Proposal, status types.ProposalStatus, reason string) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	p.Status = status
 	p.FailureReason = reason
@@ -209,7 +217,7 @@ func (k Keeper) finalize(ctx context.Context, p types.Proposal, status types.Pro
 	if err := k.ExpiryQueue.Remove(ctx, collections.Join(p.ExpiryTime, p.Id)); err != nil {
 		return err
 	}
-	if err := k.Proposals.Set(ctx, p.Id, p); err != nil {
+	if err := k.Proposals.Set(ctx, p.Id, *p); err != nil {
 		return err
 	}
 	return sdkCtx.EventManager().EmitTypedEvent(&types.EventProposalFinalized{ProposalId: p.Id, Status: status, FailureReason: reason})
