@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"cosmossdk.io/core/appmodule"
+	errorsmod "cosmossdk.io/errors"
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/codec"
@@ -90,7 +91,15 @@ func (AppModule) ValidateGenesis(cdc codec.JSONCodec, _ client.TxEncodingConfig,
 	if err := cdc.UnmarshalJSON(bz, &gs); err != nil {
 		return fmt.Errorf("failed to unmarshal %s genesis state: %w", types.ModuleName, err)
 	}
-	return gs.Validate()
+	if err := gs.Validate(); err != nil {
+		return err
+	}
+	// A chain cannot start without validators; genesis files under
+	// construction (add-org before add-validator) are checked by Validate only.
+	if len(gs.Validators) == 0 {
+		return errorsmod.Wrap(types.ErrInvalidGenesis, "at least one validator is required (shiplogd genesis add-validator)")
+	}
+	return nil
 }
 
 // InitGenesis returns the genesis validator set: this module alone decides it.

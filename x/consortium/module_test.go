@@ -39,7 +39,8 @@ func (fakeAccounts) HasAccount(context.Context, sdk.AccAddress) bool { return tr
 func (fakeAccounts) NewAccountWithAddress(_ context.Context, a sdk.AccAddress) sdk.AccountI {
 	return authtypes.NewBaseAccountWithAddress(a)
 }
-func (fakeAccounts) SetAccount(context.Context, sdk.AccountI) {}
+func (fakeAccounts) SetAccount(context.Context, sdk.AccountI)                {}
+func (fakeAccounts) GetAccount(context.Context, sdk.AccAddress) sdk.AccountI { return nil }
 
 func newModule(t *testing.T) (consortium.AppModule, sdk.Context, codec.Codec) {
 	t.Helper()
@@ -73,7 +74,9 @@ func genesisJSON(t *testing.T, cdc codec.Codec, withValidator bool) json.RawMess
 func TestModuleGenesis(t *testing.T) {
 	am, ctx, cdc := newModule(t)
 
-	require.NoError(t, am.ValidateGenesis(cdc, nil, am.DefaultGenesis(cdc)))
+	// The default genesis has no validator: a chain cannot start from it.
+	require.ErrorIs(t, am.ValidateGenesis(cdc, nil, am.DefaultGenesis(cdc)), types.ErrInvalidGenesis)
+	require.NoError(t, am.ValidateGenesis(cdc, nil, genesisJSON(t, cdc, true)))
 	require.ErrorContains(t, am.ValidateGenesis(cdc, nil, json.RawMessage(`{"params": 5}`)), "failed to unmarshal consortium genesis")
 	require.ErrorIs(t, am.ValidateGenesis(cdc, nil, json.RawMessage(`{"next_proposal_id": "0"}`)), types.ErrInvalidParams)
 

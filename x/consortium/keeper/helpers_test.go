@@ -56,6 +56,10 @@ func (f *fakeAccountKeeper) HasAccount(_ context.Context, addr sdk.AccAddress) b
 	return ok
 }
 
+func (f *fakeAccountKeeper) GetAccount(_ context.Context, addr sdk.AccAddress) sdk.AccountI {
+	return f.accounts[string(addr)]
+}
+
 func (f *fakeAccountKeeper) NewAccountWithAddress(_ context.Context, addr sdk.AccAddress) sdk.AccountI {
 	return authtypes.NewBaseAccountWithAddress(addr)
 }

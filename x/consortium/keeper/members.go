@@ -23,6 +23,16 @@ func (k Keeper) setMember(ctx context.Context, m types.Member, by string) error 
 	if err := m.Validate(); err != nil {
 		return err
 	}
+	if authority, _ := k.addressCodec.StringToBytes(k.authority); sdk.AccAddress(addr).Equals(sdk.AccAddress(authority)) {
+		// Otherwise a proposal could make the authority a member and let
+		// proposals approve proposals.
+		return errorsmod.Wrap(types.ErrInvalidMember, "the consortium authority cannot be a member")
+	}
+	if acc := k.accountKeeper.GetAccount(ctx, addr); acc != nil {
+		if _, isModule := acc.(sdk.ModuleAccountI); isModule {
+			return errorsmod.Wrapf(types.ErrInvalidMember, "%s is a module account", m.Address)
+		}
+	}
 	if err := k.requireOrganization(ctx, m.OrganizationId); err != nil {
 		return err
 	}

@@ -102,6 +102,10 @@ func (s msgServer) requireManageable(ctx context.Context, admin types.Member, ta
 	if err != nil {
 		return err
 	}
+	if adding && !m.Active {
+		// A removed key is free again; any organisation may admit it.
+		return nil
+	}
 	if m.OrganizationId != admin.OrganizationId {
 		return errorsmod.Wrapf(types.ErrOtherOrganization, "%s belongs to %s, admin %s to %s",
 			target, m.OrganizationId, admin.Address, admin.OrganizationId)
@@ -177,6 +181,15 @@ func (s msgServer) RemoveOrganization(ctx context.Context, msg *types.MsgRemoveO
 		if err := s.Members.Set(ctx, addr, m); err != nil {
 			return nil, err
 		}
+		if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMemberRemoved{
+			Address: m.Address, OrganizationId: m.OrganizationId, By: msg.Authority,
+		}); err != nil {
+			return nil, err
+		}
+	}
+	// Nobody is left to withdraw the organisation's open proposals.
+	if err := s.withdrawOpenProposalsOf(ctx, msg.OrganizationId); err != nil {
+		return nil, err
 	}
 	if err := s.Organizations.Remove(ctx, msg.OrganizationId); err != nil {
 		return nil, err
@@ -252,7 +265,9 @@ func (s msgServer) requireAnotherOrganization(ctx context.Context, id string) er
 }
 
 func (s msgServer) requireAuthority(signer string) error {
-	if signer != s.authority {
+	got, err := s.addressCodec.StringToBytes(signer)
+	want, _ := s.addressCodec.StringToBytes(s.authority)
+	if err != nil || !sdk.AccAddress(got).Equals(sdk.AccAddress(want)) {
 		return errorsmod.Wrapf(types.ErrUnauthorized, "signer %s is not the consortium authority %s; submit this message in a proposal", signer, s.authority)
 	}
 	return nil

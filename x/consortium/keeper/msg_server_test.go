@@ -188,7 +188,7 @@ func TestRemoveOrgMemberTwice(t *testing.T) {
 
 func TestAuthorityMessagesRefuseOtherSigners(t *testing.T) {
 	f := newFixture(t, threeOrgGenesis(t))
-	for _, signer := range []string{bech(t, nAcmeAdmin), bech(t, nNonMember), "", strings.ToUpper(f.authority)} {
+	for _, signer := range []string{bech(t, nAcmeAdmin), bech(t, nNonMember), "", "not-an-address"} {
 		tests := []struct {
 			name string
 			run  func() error
@@ -437,4 +437,38 @@ func TestUpdateParams(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, want, got)
 	require.Equal(t, []string{"shiplog.consortium.v1.EventParamsUpdated"}, f.eventTypes())
+}
+
+// The authority is compared as an address, not as text: the upper-case
+// bech32 form is the same account.
+func TestAuthorityComparedAsAddress(t *testing.T) {
+	f := newFixture(t, threeOrgGenesis(t))
+	p := types.DefaultParams()
+	p.ThresholdNumerator, p.ThresholdDenominator = 2, 3
+	_, err := f.msgs.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: strings.ToUpper(f.authority), Params: p})
+	require.NoError(t, err)
+}
+
+// Neither the consortium authority nor another module account can be made a
+// member: proposals must not be able to approve proposals.
+func TestAuthorityCannotBecomeMember(t *testing.T) {
+	f := newFixture(t, threeOrgGenesis(t))
+	before := f.dump()
+	_, err := f.msgs.SetMember(f.ctx, &types.MsgSetMember{Authority: f.authority, Member: types.Member{
+		Address: f.authority, OrganizationId: "acme", Roles: []types.Role{types.ROLE_ADMIN}}})
+	require.ErrorIs(t, err, types.ErrInvalidMember)
+	require.ErrorContains(t, err, "authority cannot be a member")
+	require.Equal(t, before, f.dump())
+}
+
+// A key its organisation removed is free again: another organisation may
+// admit it (nobody can squat an address by adding and removing it).
+func TestRemovedMemberCanJoinAnotherOrganization(t *testing.T) {
+	f := newFixture(t, threeOrgGenesis(t))
+	target := bech(t, nAcmeDeployer)
+	require.NoError(t, f.removeOrgMember(nAcmeAdmin, target))
+	require.NoError(t, f.setOrgMember(nGlobexAdmin, target, types.ROLE_DEPLOYER))
+	m := f.member(nAcmeDeployer)
+	require.Equal(t, "globex", m.OrganizationId)
+	require.True(t, m.Active)
 }

@@ -8,6 +8,7 @@ import (
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/shiplog/shiplog/x/consortium/types"
@@ -197,10 +198,14 @@ func (k Keeper) runMessages(ctx context.Context, p types.Proposal) (types.Propos
 }
 
 // safeHandle turns a panicking message handler into a failed execution
-// rather than a failed transaction, so the failure is recorded.
+// rather than a failed transaction, so the failure is recorded. Running out
+// of gas is not the proposal's fault: it still fails the transaction.
 func safeHandle(handler func(sdk.Context, sdk.Msg) (*sdk.Result, error), ctx sdk.Context, msg sdk.Msg) (res *sdk.Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			if _, outOfGas := r.(storetypes.ErrorOutOfGas); outOfGas {
+				panic(r)
+			}
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
@@ -221,4 +226,30 @@ func (k Keeper) finalize(ctx context.Context, p *types.Proposal, status types.Pr
 		return err
 	}
 	return sdkCtx.EventManager().EmitTypedEvent(&types.EventProposalFinalized{ProposalId: p.Id, Status: status, FailureReason: reason})
+}
+
+// withdrawOpenProposalsOf withdraws every open proposal of a removed
+// organisation.
+func (k Keeper) withdrawOpenProposalsOf(ctx context.Context, orgID string) error {
+	it, err := k.Proposals.Indexes.Status.MatchExact(ctx, int32(types.PROPOSAL_STATUS_OPEN))
+	if err != nil {
+		return err
+	}
+	ids, err := it.PrimaryKeys()
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		p, err := k.Proposals.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if p.OrganizationId != orgID {
+			continue
+		}
+		if err := k.finalize(ctx, &p, types.PROPOSAL_STATUS_WITHDRAWN, "organization "+orgID+" was removed"); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -374,22 +374,37 @@ func TestThresholdFromParams(t *testing.T) {
 
 func TestTallyCountsOnlyExistingOrganizations(t *testing.T) {
 	f := newFixture(t, threeOrgGenesis(t))
-	// initech proposes; then the consortium removes initech.
-	pending := f.mustSubmit(nInitechAdmin, f.addOrg("hooli", "Hooli")).ProposalId
+	// With a 2/3 threshold, two of three organisations are not enough.
+	twoThirds := types.DefaultParams()
+	twoThirds.ThresholdNumerator, twoThirds.ThresholdDenominator = 2, 3
+	raise := f.mustSubmit(nAcmeAdmin, f.updateParams(twoThirds)).ProposalId
+	_, err := f.approve(nGlobexAdmin, raise)
+	require.NoError(t, err)
+	require.Equal(t, types.PROPOSAL_STATUS_EXECUTED, f.proposal(raise).Status)
+
+	// acme proposes and initech approves: 2 of 3, still open.
+	pending := f.mustSubmit(nAcmeAdmin, f.addOrg("hooli", "Hooli")).ProposalId
+	res, err := f.approve(nInitechAdmin, pending)
+	require.NoError(t, err)
+	require.Equal(t, types.PROPOSAL_STATUS_OPEN, res.Status)
+	// initech's own open proposal is withdrawn when initech is removed.
+	orphan := f.mustSubmit(nInitechAdmin, f.addOrg("umbrella", "Umbrella")).ProposalId
+
 	removal := f.mustSubmit(nAcmeAdmin, f.removeValidator(kInitech), f.removeOrg("initech")).ProposalId
-	res, err := f.approve(nGlobexAdmin, removal)
+	_, err = f.approve(nGlobexAdmin, removal)
+	require.NoError(t, err)
+	res, err = f.approve(nInitechAdmin, removal)
 	require.NoError(t, err)
 	require.Equal(t, types.PROPOSAL_STATUS_EXECUTED, res.Status, f.proposal(removal).FailureReason)
 	require.False(t, f.hasOrg("initech"))
 	require.Equal(t, []abciUpdate{{kInitech, 0}}, toUpdates(t, f.endBlock()))
+	require.Equal(t, types.PROPOSAL_STATUS_WITHDRAWN, f.proposal(orphan).Status)
+	require.Contains(t, f.proposal(orphan).FailureReason, "initech was removed")
 
-	// initech's admin is gone, and its earlier approval no longer counts:
-	// acme alone is 1 of 2 organisations.
+	// initech's admin is gone and its approval no longer counts: acme alone
+	// is 1 of 2; globex makes it 2 of 2.
 	_, err = f.approve(nInitechAdmin, pending)
 	require.ErrorIs(t, err, types.ErrInactiveMember)
-	res, err = f.approve(nAcmeAdmin, pending)
-	require.NoError(t, err)
-	require.Equal(t, types.PROPOSAL_STATUS_OPEN, res.Status)
 	res, err = f.approve(nGlobexAdmin, pending)
 	require.NoError(t, err)
 	require.Equal(t, types.PROPOSAL_STATUS_EXECUTED, res.Status)

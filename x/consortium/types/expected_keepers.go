@@ -10,6 +10,7 @@ import (
 // module nothing else would, and the CLI needs an account to sign with.
 type AccountKeeper interface {
 	HasAccount(ctx context.Context, addr sdk.AccAddress) bool
+	GetAccount(ctx context.Context, addr sdk.AccAddress) sdk.AccountI
 	NewAccountWithAddress(ctx context.Context, addr sdk.AccAddress) sdk.AccountI
 	SetAccount(ctx context.Context, acc sdk.AccountI)
 }

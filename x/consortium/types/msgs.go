@@ -2,6 +2,7 @@ package types
 
 import (
 	"crypto/ed25519"
+	"fmt"
 	"regexp"
 	"unicode/utf8"
 
@@ -91,16 +92,17 @@ func ValidateProposalText(title, summary string) error {
 	return nil
 }
 
+// validateText returns a plain error; callers wrap it in their own class.
 func validateText(field, s string, minLen, maxLen int) error {
 	if !utf8.ValidString(s) {
-		return errorsmod.Wrapf(ErrInvalidParams, "%s is not valid UTF-8", field)
+		return fmt.Errorf("%s is not valid UTF-8", field)
 	}
 	n := utf8.RuneCountInString(s)
 	if n < minLen || n > maxLen {
 		if minLen > 0 && n == 0 {
-			return errorsmod.Wrapf(ErrInvalidParams, "%s is required", field)
+			return fmt.Errorf("%s is required", field)
 		}
-		return errorsmod.Wrapf(ErrInvalidParams, "%s has %d characters, the limit is %d", field, n, maxLen)
+		return fmt.Errorf("%s has %d characters, the limit is %d", field, n, maxLen)
 	}
 	return nil
 }
