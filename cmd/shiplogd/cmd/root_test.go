@@ -1,0 +1,80 @@
+package cmd_test
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	svrcmd "github.com/cosmos/cosmos-sdk/server/cmd"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shiplog/shiplog/app"
+	"github.com/shiplog/shiplog/cmd/shiplogd/cmd"
+)
+
+func run(t *testing.T, home string, args ...string) error {
+	t.Helper()
+	root := cmd.NewRootCmd()
+	root.SetArgs(append(args, "--home", home))
+	root.SetOut(io.Discard)
+	root.SetErr(io.Discard)
+	return svrcmd.Execute(root, "SHIPLOGD", home)
+}
+
+// TestInitWritesShiplogDefaults: `shiplogd init` gives the dev chain id, a
+// finite block gas limit, ed25519 validator keys, a 1 s block interval and
+// the app.toml defaults (pebble, no fees, loopback REST and gRPC).
+func TestInitWritesShiplogDefaults(t *testing.T) {
+	home := t.TempDir()
+	require.NoError(t, run(t, home, "init", "node-1"))
+
+	gen, err := genutiltypes.AppGenesisFromFile(filepath.Join(home, "config", "genesis.json"))
+	require.NoError(t, err)
+	require.Equal(t, app.DefaultChainID, gen.ChainID)
+	require.Equal(t, int64(app.DefaultBlockMaxGas), gen.Consensus.Params.Block.MaxGas)
+	require.Equal(t, []string{"ed25519"}, gen.Consensus.Params.Validator.PubKeyTypes)
+	require.Empty(t, gen.Consensus.Validators, "CometBFT takes the set from InitChain")
+
+	cometToml, err := os.ReadFile(filepath.Join(home, "config", "config.toml"))
+	require.NoError(t, err)
+	require.Contains(t, string(cometToml), `timeout_commit = "1s"`)
+
+	appToml, err := os.ReadFile(filepath.Join(home, "config", "app.toml"))
+	require.NoError(t, err)
+	for _, want := range []string{`app-db-backend = "pebbledb"`, `minimum-gas-prices = "0ship"`, `address = "127.0.0.1:9090"`, `address = "tcp://127.0.0.1:1317"`} {
+		require.Contains(t, string(appToml), want)
+	}
+}
+
+// TestGenesisCommandsBuildAConsortium drives the genesis tools in order and
+// checks that validate-genesis wants a validator before it passes.
+func TestGenesisCommandsBuildAConsortium(t *testing.T) {
+	home := t.TempDir()
+	member := sdk.AccAddress(bytes.Repeat([]byte{7}, 20)).String()
+	require.True(t, strings.HasPrefix(member, "ship1"))
+	require.NoError(t, run(t, home, "init", "node-1", "--chain-id", "shiplog-test-1"))
+	require.NoError(t, run(t, home, "genesis", "add-org", "acme", "Acme Corp"))
+	require.NoError(t, run(t, home, "genesis", "add-member", member, "acme", "admin,deployer"))
+	err := run(t, home, "genesis", "validate-genesis")
+	require.Error(t, err)
+	require.True(t, strings.Contains(err.Error(), "validator"), err.Error())
+
+	require.NoError(t, run(t, home, "genesis", "add-validator", "acme-1", "acme", "--power", "10"))
+	require.NoError(t, run(t, home, "genesis", "validate-genesis"))
+
+	// Unknown organisation and bad role are refused and change nothing.
+	before, err := os.ReadFile(filepath.Join(home, "config", "genesis.json"))
+	require.NoError(t, err)
+	other := sdk.AccAddress(bytes.Repeat([]byte{8}, 20)).String()
+	require.ErrorContains(t, run(t, home, "genesis", "add-member", other, "nobody", "deployer"), "unknown organization")
+	require.ErrorContains(t, run(t, home, "genesis", "add-member", other, "acme", "king"), "unknown role")
+	require.ErrorContains(t, run(t, home, "genesis", "add-member", member, "acme", "deployer"), "duplicate member")
+	after, err := os.ReadFile(filepath.Join(home, "config", "genesis.json"))
+	require.NoError(t, err)
+	require.Equal(t, before, after)
+}
