@@ -4,14 +4,14 @@ import (
 	"os"
 	"path/filepath"
 
-	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/shiplog/shiplog/app/params"
 )
 
 const (
 	// Name is the application name reported over ABCI.
 	Name = "shiplog"
 	// AccountAddressPrefix makes account addresses read ship1...
-	AccountAddressPrefix = "ship"
+	AccountAddressPrefix = params.AccountAddressPrefix
 	// DefaultChainID is the chain id of the single-node dev chain.
 	DefaultChainID = "shiplog-dev-1"
 	// NoFeeDenom only satisfies the SDK's coin syntax where a denom is
@@ -37,12 +37,4 @@ func init() {
 
 // SetAddressPrefixes installs the ship bech32 prefixes in the SDK's global
 // config. It is idempotent and runs before any address is printed.
-func SetAddressPrefixes() {
-	cfg := sdk.GetConfig()
-	if cfg.GetBech32AccountAddrPrefix() == AccountAddressPrefix {
-		return
-	}
-	cfg.SetBech32PrefixForAccount(AccountAddressPrefix, AccountAddressPrefix+"pub")
-	cfg.SetBech32PrefixForValidator(AccountAddressPrefix+"valoper", AccountAddressPrefix+"valoperpub")
-	cfg.SetBech32PrefixForConsensusNode(AccountAddressPrefix+"valcons", AccountAddressPrefix+"valconspub")
-}
+func SetAddressPrefixes() { params.SetAddressPrefixes() }

@@ -19,16 +19,14 @@ import (
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	"github.com/stretchr/testify/require"
 
+	shiplogparams "github.com/shiplog/shiplog/app/params"
 	"github.com/shiplog/shiplog/x/consortium"
 	"github.com/shiplog/shiplog/x/consortium/keeper"
 	"github.com/shiplog/shiplog/x/consortium/types"
 )
 
 func TestMain(m *testing.M) {
-	cfg := sdk.GetConfig()
-	cfg.SetBech32PrefixForAccount("ship", "shippub")
-	cfg.SetBech32PrefixForValidator("shipvaloper", "shipvaloperpub")
-	cfg.SetBech32PrefixForConsensusNode("shipvalcons", "shipvalconspub")
+	shiplogparams.SetAddressPrefixes()
 	os.Exit(m.Run())
 }
 

@@ -22,6 +22,7 @@ import (
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	"github.com/stretchr/testify/require"
 
+	shiplogparams "github.com/shiplog/shiplog/app/params"
 	"github.com/shiplog/shiplog/x/consortium/keeper"
 	"github.com/shiplog/shiplog/x/consortium/types"
 )
@@ -29,10 +30,7 @@ import (
 // Member.Validate and ConsAddress.String read the SDK's global bech32
 // config; the app installs the ship prefixes at init, the tests do it here.
 func TestMain(m *testing.M) {
-	cfg := sdk.GetConfig()
-	cfg.SetBech32PrefixForAccount("ship", "shippub")
-	cfg.SetBech32PrefixForValidator("shipvaloper", "shipvaloperpub")
-	cfg.SetBech32PrefixForConsensusNode("shipvalcons", "shipvalconspub")
+	shiplogparams.SetAddressPrefixes()
 	os.Exit(m.Run())
 }
 

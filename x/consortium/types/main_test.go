@@ -5,16 +5,14 @@ import (
 	"testing"
 
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
-	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	shiplogparams "github.com/shiplog/shiplog/app/params"
 )
 
 // Member.Validate reads the SDK's global bech32 config; the app installs the
 // ship prefixes at init, the tests do it here.
 func TestMain(m *testing.M) {
-	cfg := sdk.GetConfig()
-	cfg.SetBech32PrefixForAccount("ship", "shippub")
-	cfg.SetBech32PrefixForValidator("shipvaloper", "shipvaloperpub")
-	cfg.SetBech32PrefixForConsensusNode("shipvalcons", "shipvalconspub")
+	shiplogparams.SetAddressPrefixes()
 	os.Exit(m.Run())
 }
 

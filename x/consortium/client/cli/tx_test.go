@@ -10,10 +10,10 @@ import (
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/std"
-	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	"github.com/stretchr/testify/require"
 
+	shiplogparams "github.com/shiplog/shiplog/app/params"
 	"github.com/shiplog/shiplog/x/consortium/client/cli"
 	"github.com/shiplog/shiplog/x/consortium/types"
 )
@@ -21,10 +21,7 @@ import (
 // The CLI prints addresses with the SDK's global bech32 config, which the
 // app sets to the ship prefixes at init.
 func TestMain(m *testing.M) {
-	cfg := sdk.GetConfig()
-	cfg.SetBech32PrefixForAccount("ship", "shippub")
-	cfg.SetBech32PrefixForValidator("shipvaloper", "shipvaloperpub")
-	cfg.SetBech32PrefixForConsensusNode("shipvalcons", "shipvalconspub")
+	shiplogparams.SetAddressPrefixes()
 	os.Exit(m.Run())
 }
 
