@@ -23,14 +23,18 @@ ROLES=admin,operator,deployer,attestor,responder,detector
 
 init_home() {
   echo "initialising $HOME_DIR (chain $CHAIN_ID)"
-  "$BIN" init dev-validator --chain-id "$CHAIN_ID" --home "$HOME_DIR" >/dev/null 2>&1
+  local log
+  log=$(mktemp)
+  # A failed step prints its output and leaves no half-made home behind.
+  trap 'cat "$log" >&2; rm -rf "$HOME_DIR"; echo "dev chain initialisation failed" >&2' ERR
+  "$BIN" init dev-validator --chain-id "$CHAIN_ID" --home "$HOME_DIR" >"$log" 2>&1
   "$BIN" keys add dev --keyring-backend test --home "$HOME_DIR" --output json >"$HOME_DIR/dev-key.json" 2>&1
   local dev
   dev=$("$BIN" keys show dev -a --keyring-backend test --home "$HOME_DIR")
   "$BIN" genesis add-org "$ORG" "Dev Organization" --home "$HOME_DIR"
   "$BIN" genesis add-member "$dev" "$ORG" "$ROLES" --home "$HOME_DIR"
   "$BIN" genesis add-validator dev-validator "$ORG" --home "$HOME_DIR"
-  "$BIN" genesis validate-genesis --home "$HOME_DIR" >/dev/null
+  "$BIN" genesis validate-genesis --home "$HOME_DIR" >"$log" 2>&1
 
   local cfg="$HOME_DIR/config"
   sed -i \
@@ -49,6 +53,8 @@ init_home() {
     -e "s|^node = .*|node = \"tcp://127.0.0.1:$RPC_PORT\"|" \
     -e "s|^broadcast-mode = .*|broadcast-mode = \"sync\"|" \
     "$cfg/client.toml"
+  trap - ERR
+  rm -f "$log"
 }
 
 usage() {
