@@ -7,6 +7,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
 	reflectionv1 "cosmossdk.io/api/cosmos/reflection/v1"
@@ -86,6 +87,16 @@ type App struct {
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
 	configurator       module.Configurator
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Close releases the databases once. The SDK's start command closes the app
+// from two cleanup paths, and pebble panics when closed twice.
+func (app *App) Close() error {
+	app.closeOnce.Do(func() { app.closeErr = app.BaseApp.Close() })
+	return app.closeErr
 }
 
 // New builds the application over db.

@@ -58,6 +58,7 @@ func TestDevNode(t *testing.T) {
 	// Restart before any deployment exists: the deployments store is empty.
 	h := n.heightOrZero()
 	n.Stop()
+	require.NoError(t, n.ExitErr, "a clean shutdown on SIGTERM")
 	n.Start()
 	require.GreaterOrEqual(t, n.heightOrZero(), h)
 

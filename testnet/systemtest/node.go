@@ -36,6 +36,8 @@ type Node struct {
 	cmd      *exec.Cmd
 	logFile  *os.File
 	exited   chan struct{}
+	// ExitErr is how the last stopped process ended (nil: exit code 0).
+	ExitErr error
 }
 
 // binary returns the shiplogd under test: $SHIPLOGD (set by make test-system)
@@ -87,7 +89,7 @@ func (n *Node) Start() {
 	n.cmd.Stdout, n.cmd.Stderr = n.logFile, n.logFile
 	require.NoError(n.t, n.cmd.Start())
 	n.exited = make(chan struct{})
-	go func(cmd *exec.Cmd, done chan struct{}) { _ = cmd.Wait(); close(done) }(n.cmd, n.exited)
+	go func(n *Node, cmd *exec.Cmd, done chan struct{}) { n.ExitErr = cmd.Wait(); close(done) }(n, n.cmd, n.exited)
 	// Wait for a block committed by this process: until then CheckTx runs
 	// with an empty header (height 0) and signatures check as at genesis.
 	n.WaitForHeight(1, 90*time.Second)
