@@ -12,8 +12,10 @@ import (
 	"github.com/shiplog/shiplog/x/deployments/types"
 )
 
-// InitGenesis validates gs, stores every record and rebuilds the indexes,
-// external references and the current map from them.
+// InitGenesis validates gs, stores every record and rebuilds the indexes
+// (success times included, from the transitions), external references and
+// the current map from them. Deploy gates are not consulted: genesis records
+// already exist.
 func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err

@@ -129,6 +129,9 @@ func TestGenesisValidate(t *testing.T) {
 		{"created height differs", func(gs *types.GenesisState) { gs.Deployments[0].Deployment.CreatedHeight++ }},
 		{"no deployer", func(gs *types.GenesisState) { gs.Deployments[0].Deployment.Deployer = "" }},
 		{"no organisation", func(gs *types.GenesisState) { gs.Deployments[0].Deployment.OrganizationId = "" }},
+		{"fixes_incidents with 0", func(gs *types.GenesisState) { gs.Deployments[0].Deployment.FixesIncidents = []uint64{0} }},
+		{"fixes_incidents repeated", func(gs *types.GenesisState) { gs.Deployments[0].Deployment.FixesIncidents = []uint64{2, 2} }},
+		{"break_glass not printable", func(gs *types.GenesisState) { gs.Deployments[0].Deployment.BreakGlass = "\x00" }},
 		{"duplicate external id", func(gs *types.GenesisState) {
 			dup := gs.Deployments[withExt]
 			for i := range gs.Deployments {

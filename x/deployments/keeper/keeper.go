@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"time"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/collections/indexes"
@@ -35,6 +37,8 @@ type Keeper struct {
 	cdc          codec.BinaryCodec
 	addressCodec address.Codec
 	consortium   types.ConsortiumKeeper
+	// gates may refuse a new record (see WithDeployGates); consulted in order.
+	gates []types.DeployGate
 
 	Schema collections.Schema
 	// DeploymentSeq counts the ids issued; the next id is its value plus one.
@@ -49,6 +53,10 @@ type Keeper struct {
 	// Current maps (service, environment) to the latest deployment that
 	// reached succeeded (see updateCurrent).
 	Current collections.Map[collections.Pair[string, string], uint64]
+	// SucceededAt holds (time the deployment became succeeded, id) for every
+	// succeeded deployment, so a metrics window is one range scan (see
+	// IterateSucceeded).
+	SucceededAt collections.KeySet[collections.Pair[time.Time, uint64]]
 }
 
 // NewKeeper builds the keeper. consortium answers membership and role checks.
@@ -88,12 +96,31 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 			collections.PairKeyCodec(collections.StringKey, collections.StringKey), codec.CollValue[types.ExternalRef](cdc)),
 		Current: collections.NewMap(sb, types.CurrentKey, "current",
 			collections.PairKeyCodec(collections.StringKey, collections.StringKey), collections.Uint64Value),
+		// sdk.TimeKey is marked deprecated in favour of a collections time key
+		// codec that collections v1.4.0 does not have; its fixed-width,
+		// lexicographically ordered encoding is what a time range needs.
+		SucceededAt: collections.NewKeySet(sb, types.SucceededAtKey, "succeeded_at",
+			collections.PairKeyCodec(sdk.TimeKey, collections.Uint64Key)),
 	}
 	schema, err := sb.Build()
 	if err != nil {
 		panic(err)
 	}
 	k.Schema = schema
+	return k
+}
+
+// WithDeployGates returns a copy of the keeper that consults gates, in this
+// order, before it stores a new deployment record (see RecordDeployment). The
+// copy holds exactly these gates; the receiver is unchanged. A nil gate is a
+// wiring mistake and panics.
+func (k Keeper) WithDeployGates(gates ...types.DeployGate) Keeper {
+	for i, g := range gates {
+		if g == nil {
+			panic(fmt.Sprintf("deployments: deploy gate %d is nil", i))
+		}
+	}
+	k.gates = slices.Clone(gates)
 	return k
 }
 
@@ -109,6 +136,16 @@ func (k Keeper) GetDeployment(ctx context.Context, id uint64) (types.Deployment,
 	return d, err
 }
 
+// peekID returns the id the next record will get, without issuing it; the
+// first is 1.
+func (k Keeper) peekID(ctx context.Context) (uint64, error) {
+	issued, err := k.DeploymentSeq.Peek(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return issued + 1, nil
+}
+
 // nextID issues the next deployment id; the first is 1.
 func (k Keeper) nextID(ctx context.Context) (uint64, error) {
 	issued, err := k.DeploymentSeq.Next(ctx)
@@ -118,8 +155,8 @@ func (k Keeper) nextID(ctx context.Context) (uint64, error) {
 	return issued + 1, nil
 }
 
-// storeNew writes a new record with its digest entries (the IndexedMap keeps
-// the other indexes).
+// storeNew writes a new record with its digest entries and, if it is already
+// succeeded, its success-time entry (the IndexedMap keeps the other indexes).
 func (k Keeper) storeNew(ctx context.Context, d types.Deployment) error {
 	if err := k.Deployments.Set(ctx, d.Id, d); err != nil {
 		return err
@@ -129,7 +166,17 @@ func (k Keeper) storeNew(ctx context.Context, d types.Deployment) error {
 			return err
 		}
 	}
-	return nil
+	return k.indexSucceeded(ctx, d)
+}
+
+// indexSucceeded records when d became succeeded, read from its transitions,
+// so live updates and InitGenesis write the same entry.
+func (k Keeper) indexSucceeded(ctx context.Context, d types.Deployment) error {
+	at, ok := types.SucceededAt(d)
+	if !ok {
+		return nil
+	}
+	return k.SucceededAt.Set(ctx, collections.Join(at, d.Id))
 }
 
 // updateCurrent makes d, which has just become succeeded, the current
@@ -163,7 +210,9 @@ func (k Keeper) updateCurrent(ctx context.Context, d types.Deployment) error {
 // address string) of organization orgID from a validated msg, and returns its
 // id. A request whose external id the organisation already used returns the
 // existing id with existing=true when the content is identical, and
-// ErrConflict otherwise; either way nothing is written.
+// ErrConflict otherwise; either way nothing is written and no deploy gate is
+// consulted. Otherwise every deploy gate sees the complete record before it
+// is stored; the first refusal is returned unchanged and nothing is written.
 func (k Keeper) RecordDeployment(ctx context.Context, deployer, orgID string, msg *types.MsgRecordDeployment) (id uint64, existing bool, err error) {
 	var digest []byte
 	if msg.ExternalId != "" {
@@ -193,7 +242,11 @@ func (k Keeper) RecordDeployment(ctx context.Context, deployer, orgID string, ms
 		}
 	}
 
-	id, err = k.nextID(ctx)
+	// The id is only read here and issued once the gates have accepted the
+	// record, so a refusal leaves the store untouched even for a caller that
+	// keeps its writes on error (the SDK discards a failed message's writes
+	// anyway).
+	id, err = k.peekID(ctx)
 	if err != nil {
 		return 0, false, err
 	}
@@ -215,6 +268,8 @@ func (k Keeper) RecordDeployment(ctx context.Context, deployer, orgID string, ms
 		OrganizationId: orgID,
 		Labels:         slices.Clone(msg.Labels),
 		ExternalId:     msg.ExternalId,
+		FixesIncidents: slices.Clone(msg.FixesIncidents),
+		BreakGlass:     msg.BreakGlass,
 		CreatedAt:      now,
 		CreatedHeight:  height,
 		UpdatedAt:      now,
@@ -227,6 +282,19 @@ func (k Keeper) RecordDeployment(ctx context.Context, deployer, orgID string, ms
 			Time:   now,
 			Height: height,
 		}},
+	}
+	for _, g := range k.gates {
+		if err := g.CheckDeployment(ctx, d); err != nil {
+			return 0, false, err
+		}
+	}
+	issued, err := k.nextID(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	if issued != id {
+		// Only a gate that records a deployment itself can cause this.
+		return 0, false, errorsmod.Wrapf(types.ErrInvalidDeployment, "deployment id %d was taken while the deploy gates checked it (now %d)", id, issued)
 	}
 	if err := k.storeNew(ctx, d); err != nil {
 		return 0, false, err
@@ -298,6 +366,9 @@ func (k Keeper) UpdateDeploymentStatus(ctx context.Context, actor, orgID string,
 	}
 	if to == types.DEPLOYMENT_STATUS_SUCCEEDED {
 		if err := k.updateCurrent(ctx, d); err != nil {
+			return err
+		}
+		if err := k.indexSucceeded(ctx, d); err != nil {
 			return err
 		}
 	}

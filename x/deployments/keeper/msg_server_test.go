@@ -15,6 +15,8 @@ func TestRecordDeployment(t *testing.T) {
 	f := newFixture(t)
 	msg := validMsg(f.deployer)
 	msg.ExternalId = "gha-812-1"
+	msg.FixesIncidents = []uint64{7, 3}
+	msg.BreakGlass = "sev1 checkout outage;\npaged by on-call"
 	res, err := f.msgs.RecordDeployment(f.ctx, msg)
 	require.NoError(t, err)
 	require.Equal(t, uint64(1), res.Id)
@@ -35,6 +37,8 @@ func TestRecordDeployment(t *testing.T) {
 	require.Equal(t, "acme", d.OrganizationId)
 	require.Equal(t, msg.Labels, d.Labels)
 	require.Equal(t, "gha-812-1", d.ExternalId)
+	require.Equal(t, []uint64{7, 3}, d.FixesIncidents, "kept as given, in order")
+	require.Equal(t, msg.BreakGlass, d.BreakGlass)
 	require.Equal(t, genesisTime, d.CreatedAt)
 	require.Equal(t, genesisTime, d.UpdatedAt)
 	require.Equal(t, int64(10), d.CreatedHeight)
@@ -106,6 +110,13 @@ func TestRecordDeploymentValidation(t *testing.T) {
 		out := make([]types.Artifact, n)
 		for i := range out {
 			out[i] = types.Artifact{Name: fmt.Sprintf("a%d", i), Digest: digest(fmt.Sprint(i))}
+		}
+		return out
+	}
+	incidents := func(n int) []uint64 {
+		out := make([]uint64, n)
+		for i := range out {
+			out[i] = uint64(i + 1)
 		}
 		return out
 	}
@@ -220,6 +231,21 @@ func TestRecordDeploymentValidation(t *testing.T) {
 		{"reason multi-line", func(m *types.MsgRecordDeployment) { m.Reason = "line 1\n\tline 2" }, nil, ""},
 		{"reason control", func(m *types.MsgRecordDeployment) { m.Reason = "bell\a" }, types.ErrInvalidReason, ""},
 		{"reason invalid utf8", func(m *types.MsgRecordDeployment) { m.Reason = "\xff" }, types.ErrInvalidReason, "UTF-8"},
+
+		{"17 fixed incidents", func(m *types.MsgRecordDeployment) { m.FixesIncidents = incidents(17) }, types.ErrInvalidFixesIncidents, "17 incident ids, at most 16"},
+		{"16 fixed incidents", func(m *types.MsgRecordDeployment) { m.FixesIncidents = incidents(16) }, nil, ""},
+		{"one fixed incident", func(m *types.MsgRecordDeployment) { m.FixesIncidents = []uint64{42} }, nil, ""},
+		{"fixed incident 0", func(m *types.MsgRecordDeployment) { m.FixesIncidents = []uint64{4, 0} }, types.ErrInvalidFixesIncidents, "fixes_incidents[1] is 0"},
+		{"fixed incident repeated", func(m *types.MsgRecordDeployment) { m.FixesIncidents = []uint64{4, 9, 4} }, types.ErrInvalidFixesIncidents, "incident 4 repeated (fixes_incidents[0] and [2])"},
+		{"fixed incident max id", func(m *types.MsgRecordDeployment) { m.FixesIncidents = []uint64{^uint64(0)} }, nil, ""},
+
+		{"break glass too long", func(m *types.MsgRecordDeployment) { m.BreakGlass = long(1025) }, types.ErrInvalidBreakGlass, "break_glass is 1025 bytes, at most 1024"},
+		{"break glass max", func(m *types.MsgRecordDeployment) { m.BreakGlass = long(1024) }, nil, ""},
+		{"break glass multi-line", func(m *types.MsgRecordDeployment) { m.BreakGlass = "sev1 outage\n\tCTO approved" }, nil, ""},
+		{"break glass unicode", func(m *types.MsgRecordDeployment) { m.BreakGlass = "Störung — freigegeben ✅" }, nil, ""},
+		{"break glass control", func(m *types.MsgRecordDeployment) { m.BreakGlass = "esc\x1b[31m" }, types.ErrInvalidBreakGlass, "non-printable character U+001B at byte 3"},
+		{"break glass carriage return", func(m *types.MsgRecordDeployment) { m.BreakGlass = "a\rb" }, types.ErrInvalidBreakGlass, "non-printable"},
+		{"break glass invalid utf8", func(m *types.MsgRecordDeployment) { m.BreakGlass = "\xff" }, types.ErrInvalidBreakGlass, "UTF-8"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -307,6 +333,10 @@ func TestRecordDeploymentIdempotency(t *testing.T) {
 			"status":  func(m *types.MsgRecordDeployment) { m.Status = types.DEPLOYMENT_STATUS_IN_PROGRESS },
 			"reason":  func(m *types.MsgRecordDeployment) { m.Reason = "" },
 			"label":   func(m *types.MsgRecordDeployment) { m.Labels = nil },
+			// A retry that adds a justification or a fix declaration is a new
+			// request: it must not silently return the unjustified record.
+			"break_glass":     func(m *types.MsgRecordDeployment) { m.BreakGlass = "sev1 outage" },
+			"fixes_incidents": func(m *types.MsgRecordDeployment) { m.FixesIncidents = []uint64{3} },
 		} {
 			t.Run(name, func(t *testing.T) {
 				f.requireNoEffect(t, func() {
@@ -510,4 +540,52 @@ func ids(ds []types.Deployment) []uint64 {
 		out[i] = d.Id
 	}
 	return out
+}
+
+// fixes_incidents and break_glass are content: they take part in the digest
+// that decides between a replay and a conflict.
+func TestRecordDeploymentIdempotencyFreezeFields(t *testing.T) {
+	f := newFixture(t)
+	msg := func() *types.MsgRecordDeployment {
+		m := validMsg(f.deployer)
+		m.ExternalId = "hotfix-1"
+		m.FixesIncidents = []uint64{3, 5}
+		m.BreakGlass = "sev1 checkout outage"
+		return m
+	}
+	id := f.record(t, msg())
+
+	f.requireNoEffect(t, func() {
+		res, err := f.msgs.RecordDeployment(f.ctx, msg())
+		require.NoError(t, err)
+		require.Equal(t, id, res.Id)
+		require.True(t, res.Existing)
+	})
+	for name, mutate := range map[string]func(m *types.MsgRecordDeployment){
+		"other break_glass":            func(m *types.MsgRecordDeployment) { m.BreakGlass = "sev1 checkout outage!" },
+		"no break_glass":               func(m *types.MsgRecordDeployment) { m.BreakGlass = "" },
+		"other fixes_incidents":        func(m *types.MsgRecordDeployment) { m.FixesIncidents = []uint64{3} },
+		"fixes_incidents in new order": func(m *types.MsgRecordDeployment) { m.FixesIncidents = []uint64{5, 3} },
+		"no fixes_incidents":           func(m *types.MsgRecordDeployment) { m.FixesIncidents = nil },
+	} {
+		t.Run(name, func(t *testing.T) {
+			f.requireNoEffect(t, func() {
+				m := msg()
+				mutate(m)
+				_, err := f.msgs.RecordDeployment(f.ctx, m)
+				require.ErrorIs(t, err, types.ErrConflict)
+				require.Contains(t, err.Error(), fmt.Sprintf("deployment %d", id))
+			})
+		})
+	}
+	// An empty list and no list encode the same: same content.
+	t.Run("empty list equals no list", func(t *testing.T) {
+		a, b := validMsg(f.deployer), validMsg(f.deployer)
+		a.FixesIncidents = []uint64{}
+		da, err := a.ContentDigest()
+		require.NoError(t, err)
+		db, err := b.ContentDigest()
+		require.NoError(t, err)
+		require.Equal(t, da, db)
+	})
 }

@@ -16,3 +16,11 @@ type ConsortiumKeeper interface {
 	// ErrInactiveMember / ErrMissingRole.
 	RequireRole(ctx context.Context, addr sdk.AccAddress, role consortiumtypes.Role) (consortiumtypes.Member, error)
 }
+
+// DeployGate is consulted before a new deployment record is stored; an error
+// rejects the message (nothing is written). Gates see the complete record,
+// id included, and must not modify it. They are not consulted for an
+// idempotent replay.
+type DeployGate interface {
+	CheckDeployment(ctx context.Context, d Deployment) error
+}

@@ -74,6 +74,12 @@ func ValidateDeployment(d Deployment) error {
 	if err := ValidateContent(d.Service, d.Environment, d.Version, d.Artifacts, d.Source, d.Pipeline, d.Strategy, d.Labels, d.ExternalId); err != nil {
 		return err
 	}
+	if err := ValidateFixesIncidents(d.FixesIncidents); err != nil {
+		return err
+	}
+	if err := ValidateBreakGlass(d.BreakGlass); err != nil {
+		return err
+	}
 	if d.Status == DEPLOYMENT_STATUS_UNSPECIFIED || !d.Status.IsKnown() {
 		return errorsmod.Wrapf(ErrInvalidStatus, "status %d", int32(d.Status))
 	}

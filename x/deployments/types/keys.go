@@ -31,4 +31,7 @@ var (
 	ExternalRefsKey = collections.NewPrefix(7)
 	// CurrentKey: (service, environment) -> id of the current deployment.
 	CurrentKey = collections.NewPrefix(8)
+	// SucceededAtKey: (time the deployment became succeeded, id), for DORA
+	// metrics over a time window.
+	SucceededAtKey = collections.NewPrefix(9)
 )

@@ -25,7 +25,13 @@ func (m *MsgRecordDeployment) Validate() error {
 	if m.Status != DEPLOYMENT_STATUS_UNSPECIFIED && m.Status != DEPLOYMENT_STATUS_IN_PROGRESS && !m.Status.IsFinal() {
 		return errorsmod.Wrapf(ErrInvalidStatus, "initial status %d is not in_progress or a final status", int32(m.Status))
 	}
-	return ValidateReason(m.Reason)
+	if err := ValidateReason(m.Reason); err != nil {
+		return err
+	}
+	if err := ValidateFixesIncidents(m.FixesIncidents); err != nil {
+		return err
+	}
+	return ValidateBreakGlass(m.BreakGlass)
 }
 
 // InitialStatus is the status a new record starts in: in_progress unless the
@@ -39,7 +45,9 @@ func (m *MsgRecordDeployment) InitialStatus() DeploymentStatus {
 
 // ContentDigest is sha256 over the deterministic protobuf encoding of the
 // message with the deployer cleared: two deployers of one organisation
-// retrying the same request produce the same digest.
+// retrying the same request produce the same digest. Every other field counts,
+// fixes_incidents (in its order) and break_glass included: a retry that adds a
+// justification is a different request, not a replay.
 func (m *MsgRecordDeployment) ContentDigest() ([]byte, error) {
 	c := *m
 	c.Deployer = ""

@@ -2,6 +2,7 @@ package types
 
 import (
 	"strings"
+	"time"
 
 	errorsmod "cosmossdk.io/errors"
 )
@@ -61,6 +62,19 @@ func StatusNames() string {
 		names = append(names, st.ShortName())
 	}
 	return strings.Join(names, ", ")
+}
+
+// SucceededAt returns when d became succeeded: the time of its transition to
+// succeeded (its created_at if it was recorded succeeded). ok is false if d
+// never succeeded. A final status is final, so there is at most one such
+// transition.
+func SucceededAt(d Deployment) (t time.Time, ok bool) {
+	for _, tr := range d.Transitions {
+		if tr.To == DEPLOYMENT_STATUS_SUCCEEDED {
+			return tr.Time, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // ValidateTransition checks one status change: only in_progress may move, and

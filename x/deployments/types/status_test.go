@@ -1,7 +1,9 @@
 package types_test
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -120,4 +122,70 @@ func TestContentDigestIgnoresDeployer(t *testing.T) {
 	dc, err := b.ContentDigest()
 	require.NoError(t, err)
 	require.NotEqual(t, da, dc)
+}
+
+func TestSucceededAt(t *testing.T) {
+	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	t1 := t0.Add(time.Minute)
+	tr := func(from, to types.DeploymentStatus, at time.Time) types.StatusTransition {
+		return types.StatusTransition{From: from, To: to, Time: at}
+	}
+	unspec, inProgress := types.DEPLOYMENT_STATUS_UNSPECIFIED, types.DEPLOYMENT_STATUS_IN_PROGRESS
+	for name, tc := range map[string]struct {
+		transitions []types.StatusTransition
+		want        time.Time
+		ok          bool
+	}{
+		"recorded succeeded": {[]types.StatusTransition{tr(unspec, types.DEPLOYMENT_STATUS_SUCCEEDED, t0)}, t0, true},
+		"moved to succeeded": {[]types.StatusTransition{tr(unspec, inProgress, t0), tr(inProgress, types.DEPLOYMENT_STATUS_SUCCEEDED, t1)}, t1, true},
+		"in progress":        {[]types.StatusTransition{tr(unspec, inProgress, t0)}, time.Time{}, false},
+		"failed":             {[]types.StatusTransition{tr(unspec, inProgress, t0), tr(inProgress, types.DEPLOYMENT_STATUS_FAILED, t1)}, time.Time{}, false},
+		"rolled back":        {[]types.StatusTransition{tr(unspec, types.DEPLOYMENT_STATUS_ROLLED_BACK, t0)}, time.Time{}, false},
+		"no transitions":     {nil, time.Time{}, false},
+	} {
+		got, ok := types.SucceededAt(types.Deployment{Transitions: tc.transitions})
+		require.Equal(t, tc.ok, ok, name)
+		require.Equal(t, tc.want, got, name)
+	}
+}
+
+func TestValidateFixesIncidents(t *testing.T) {
+	require.NoError(t, types.ValidateFixesIncidents(nil))
+	require.NoError(t, types.ValidateFixesIncidents([]uint64{9, 1, 5}))
+	many := make([]uint64, types.MaxFixesIncidents+1)
+	for i := range many {
+		many[i] = uint64(i + 1)
+	}
+	require.NoError(t, types.ValidateFixesIncidents(many[:types.MaxFixesIncidents]))
+	for _, tc := range []struct {
+		ids  []uint64
+		part string
+	}{
+		{many, "17 incident ids, at most 16 allowed"},
+		{[]uint64{0}, "fixes_incidents[0] is 0"},
+		{[]uint64{1, 2, 1}, "incident 1 repeated (fixes_incidents[0] and [2])"},
+	} {
+		err := types.ValidateFixesIncidents(tc.ids)
+		require.ErrorIs(t, err, types.ErrInvalidFixesIncidents, tc.part)
+		require.ErrorContains(t, err, tc.part)
+	}
+}
+
+func TestValidateBreakGlass(t *testing.T) {
+	for _, ok := range []string{"", "sev1 outage, approved by on-call", "line 1\n\tline 2", strings.Repeat("é", types.MaxBreakGlassLength/2)} {
+		require.NoError(t, types.ValidateBreakGlass(ok), ok)
+	}
+	for in, part := range map[string]string{
+		strings.Repeat("x", types.MaxBreakGlassLength+1): "break_glass is 1025 bytes, at most 1024 allowed",
+		"bell\a": "non-printable character U+0007 at byte 4",
+		"\xff":   "not valid UTF-8",
+		"cr\rlf": "non-printable",
+		"\u200b": "non-printable", // zero-width space: invisible text is not a justification
+		"   ":    "it is blank",
+		"\n\t":   "it is blank",
+	} {
+		err := types.ValidateBreakGlass(in)
+		require.ErrorIs(t, err, types.ErrInvalidBreakGlass, in)
+		require.ErrorContains(t, err, part)
+	}
 }

@@ -34,6 +34,8 @@ const (
 	MaxLabelValueLength            = 256
 	MaxExternalIDLength            = 128
 	MaxReasonLength                = 1024
+	MaxFixesIncidents              = 16
+	MaxBreakGlassLength            = 1024
 	DigestAlgorithmSHA256          = "sha256"
 	DigestAlgorithmSHA512          = "sha512"
 	SHA256DigestHexLength          = 64
@@ -183,15 +185,52 @@ func ValidateExternalID(id string) error {
 // ValidateReason checks a transition reason: UTF-8, printable characters plus
 // newline and tab, at most MaxReasonLength bytes.
 func ValidateReason(r string) error {
-	if len(r) > MaxReasonLength {
-		return errorsmod.Wrapf(ErrInvalidReason, "reason is %d bytes, at most %d allowed", len(r), MaxReasonLength)
+	return validateNote(ErrInvalidReason, "reason", r, MaxReasonLength)
+}
+
+// ValidateBreakGlass checks the optional break-glass justification with the
+// rules of a reason (it is prose too), at most MaxBreakGlassLength bytes.
+func ValidateBreakGlass(s string) error {
+	if s != "" && strings.TrimSpace(s) == "" {
+		// A justification that says nothing would still open every gate.
+		return errorsmod.Wrap(ErrInvalidBreakGlass, "break_glass must say why (it is blank)")
 	}
-	if !utf8.ValidString(r) {
-		return errorsmod.Wrap(ErrInvalidReason, "reason is not valid UTF-8")
+	return validateNote(ErrInvalidBreakGlass, "break_glass", s, MaxBreakGlassLength)
+}
+
+// ValidateFixesIncidents checks the incident ids a deployment declares it
+// fixes: at most MaxFixesIncidents, none 0 (incident ids start at 1), none
+// repeated. Whether the incidents exist is not checked here: x/deployments
+// does not know them, and the ids only matter to the incidents deploy gate.
+func ValidateFixesIncidents(ids []uint64) error {
+	if len(ids) > MaxFixesIncidents {
+		return errorsmod.Wrapf(ErrInvalidFixesIncidents, "%d incident ids, at most %d allowed", len(ids), MaxFixesIncidents)
 	}
-	for i, c := range r {
+	for i, id := range ids {
+		if id == 0 {
+			return errorsmod.Wrapf(ErrInvalidFixesIncidents, "fixes_incidents[%d] is 0 (incident ids start at 1)", i)
+		}
+		for j := 0; j < i; j++ {
+			if ids[j] == id {
+				return errorsmod.Wrapf(ErrInvalidFixesIncidents, "incident %d repeated (fixes_incidents[%d] and [%d])", id, j, i)
+			}
+		}
+	}
+	return nil
+}
+
+// validateNote checks free prose: valid UTF-8, printable characters plus
+// newline and tab, at most maxLen bytes (may be empty).
+func validateNote(class error, what, s string, maxLen int) error {
+	if len(s) > maxLen {
+		return errorsmod.Wrapf(class, "%s is %d bytes, at most %d allowed", what, len(s), maxLen)
+	}
+	if !utf8.ValidString(s) {
+		return errorsmod.Wrapf(class, "%s is not valid UTF-8", what)
+	}
+	for i, c := range s {
 		if c != '\n' && c != '\t' && !unicode.IsPrint(c) {
-			return errorsmod.Wrapf(ErrInvalidReason, "reason has non-printable character %U at byte %d", c, i)
+			return errorsmod.Wrapf(class, "%s has non-printable character %U at byte %d", what, c, i)
 		}
 	}
 	return nil

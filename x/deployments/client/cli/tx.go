@@ -34,6 +34,10 @@ const (
 	FlagLabel      = "label"
 	FlagExternalID = "external-id"
 	FlagReason     = "reason"
+	// FlagFixesIncident and FlagBreakGlass let a deployment through an
+	// incident deploy freeze (x/incidents).
+	FlagFixesIncident = "fixes-incident"
+	FlagBreakGlass    = "break-glass"
 )
 
 // GetTxCmd returns the deployments tx command. ac prints the --from address;
@@ -59,7 +63,12 @@ func NewRecordCmd(ac address.Codec) *cobra.Command {
 sha256:<64 lowercase hex> or sha512:<128 lowercase hex>. --status defaults to in_progress;
 pass a final status (succeeded, failed, rolled_back, halted) to record a finished deployment.
 --external-id makes the command safe to retry: the same id with the same content returns the
-existing record.`,
+existing record.
+
+A severe open incident may freeze deployments of the service in the environment. A rollback
+(--rollback-of) always goes through; otherwise declare the fix with --fixes-incident ID
+(repeatable, at most 16) or give a justification with --break-glass "why". Both are kept on
+the record.`,
 		Example: `shiplogd tx deployments record api prod 1.4.2 \
   --artifact api=sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae@registry.example/api:1.4.2 \
   --repo https://git.example/api --commit 9fceb02d0ae598e95dc970b74767f19372d61af8 \
@@ -99,6 +108,8 @@ existing record.`,
 	f.StringArray(FlagLabel, nil, "label as KEY=VALUE (repeatable)")
 	f.String(FlagExternalID, "", "idempotency key, unique per organisation")
 	f.String(FlagReason, "", "reason kept on the initial status transition")
+	f.StringArray(FlagFixesIncident, nil, "id of an incident this deployment fixes (repeatable); lets it through that incident's deploy freeze")
+	f.String(FlagBreakGlass, "", "justification for deploying through a deploy freeze, kept on the record for audit")
 	flags.AddTxFlagsToCmd(cmd)
 	defaultGasAuto(cmd)
 	return cmd
@@ -227,10 +238,35 @@ func RecordMsgFromFlags(deployer string, args []string, fs *pflag.FlagSet) (*typ
 	}
 	msg.ExternalId = str(FlagExternalID)
 	msg.Reason = str(FlagReason)
+	fixes, err := fs.GetStringArray(FlagFixesIncident)
+	if err != nil {
+		return nil, err
+	}
+	if msg.FixesIncidents, err = ParseFixesIncidents(fixes); err != nil {
+		return nil, err
+	}
+	msg.BreakGlass = str(FlagBreakGlass)
 	if flagErr != nil {
 		return nil, flagErr
 	}
 	return msg, nil
+}
+
+// ParseFixesIncidents parses the values of the repeatable --fixes-incident
+// flag, one positive incident id each, and checks the list's bounds.
+func ParseFixesIncidents(values []string) ([]uint64, error) {
+	var ids []uint64
+	for _, s := range values {
+		id, err := strconv.ParseUint(s, 10, 64)
+		if err != nil || id == 0 {
+			return nil, errorsmod.Wrapf(types.ErrInvalidFixesIncidents, "--%s %q is not a positive incident id", FlagFixesIncident, s)
+		}
+		ids = append(ids, id)
+	}
+	if err := types.ValidateFixesIncidents(ids); err != nil {
+		return nil, errorsmod.Wrapf(err, "--%s", FlagFixesIncident)
+	}
+	return ids, nil
 }
 
 // ParseArtifact parses NAME=DIGEST[@URI]. The name ends at the first '=' and

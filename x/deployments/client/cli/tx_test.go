@@ -1,6 +1,8 @@
 package cli_test
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -85,6 +87,9 @@ func TestRecordMsgFromFlags(t *testing.T) {
 		{cli.FlagLabel, "tier=1"},
 		{cli.FlagExternalID, "gha-812"},
 		{cli.FlagReason, "hotfix"},
+		{cli.FlagFixesIncident, "12"},
+		{cli.FlagFixesIncident, "3"},
+		{cli.FlagBreakGlass, "sev1 checkout outage, approved by on-call"},
 	} {
 		require.NoError(t, fs.Set(kv[0], kv[1]))
 	}
@@ -100,14 +105,16 @@ func TestRecordMsgFromFlags(t *testing.T) {
 			{Name: "api", Digest: dg, Uri: "registry.example/api:1.2"},
 			{Name: "web", Digest: dg},
 		},
-		Source:     types.Source{Repository: "https://git.example/api", Commit: "9fceb02", CommitTime: &commitTime},
-		Pipeline:   types.Pipeline{System: "github-actions", RunId: "812", RunUrl: "https://ci.example/812"},
-		Strategy:   types.STRATEGY_BLUE_GREEN,
-		Status:     types.DEPLOYMENT_STATUS_SUCCEEDED,
-		RollbackOf: 7,
-		Labels:     []types.Label{{Key: "team", Value: "payments"}, {Key: "tier", Value: "1"}},
-		ExternalId: "gha-812",
-		Reason:     "hotfix",
+		Source:         types.Source{Repository: "https://git.example/api", Commit: "9fceb02", CommitTime: &commitTime},
+		Pipeline:       types.Pipeline{System: "github-actions", RunId: "812", RunUrl: "https://ci.example/812"},
+		Strategy:       types.STRATEGY_BLUE_GREEN,
+		Status:         types.DEPLOYMENT_STATUS_SUCCEEDED,
+		RollbackOf:     7,
+		Labels:         []types.Label{{Key: "team", Value: "payments"}, {Key: "tier", Value: "1"}},
+		ExternalId:     "gha-812",
+		Reason:         "hotfix",
+		FixesIncidents: []uint64{12, 3},
+		BreakGlass:     "sev1 checkout outage, approved by on-call",
 	}, msg)
 	require.NoError(t, msg.Validate())
 }
@@ -118,12 +125,18 @@ func TestRecordMsgFromFlagsErrors(t *testing.T) {
 		err   error
 		part  string
 	}{
-		"no artifact":     {nil, types.ErrInvalidArtifact, "--artifact is required"},
-		"bad artifact":    {[][2]string{{cli.FlagArtifact, "api"}}, types.ErrInvalidArtifact, `--artifact "api"`},
-		"bad label":       {[][2]string{{cli.FlagArtifact, "api=" + dg}, {cli.FlagLabel, "nolabel"}}, types.ErrInvalidLabel, `--label "nolabel"`},
-		"bad commit time": {[][2]string{{cli.FlagArtifact, "api=" + dg}, {cli.FlagCommitTime, "yesterday"}}, types.ErrInvalidSource, `--commit-time "yesterday"`},
-		"bad strategy":    {[][2]string{{cli.FlagArtifact, "api=" + dg}, {cli.FlagStrategy, "yolo"}}, types.ErrInvalidStrategy, `--strategy`},
-		"bad status":      {[][2]string{{cli.FlagArtifact, "api=" + dg}, {cli.FlagStatus, "done"}}, types.ErrInvalidStatus, `--status`},
+		"no artifact":                 {nil, types.ErrInvalidArtifact, "--artifact is required"},
+		"bad artifact":                {[][2]string{{cli.FlagArtifact, "api"}}, types.ErrInvalidArtifact, `--artifact "api"`},
+		"bad label":                   {[][2]string{{cli.FlagArtifact, "api=" + dg}, {cli.FlagLabel, "nolabel"}}, types.ErrInvalidLabel, `--label "nolabel"`},
+		"bad commit time":             {[][2]string{{cli.FlagArtifact, "api=" + dg}, {cli.FlagCommitTime, "yesterday"}}, types.ErrInvalidSource, `--commit-time "yesterday"`},
+		"bad strategy":                {[][2]string{{cli.FlagArtifact, "api=" + dg}, {cli.FlagStrategy, "yolo"}}, types.ErrInvalidStrategy, `--strategy`},
+		"bad status":                  {[][2]string{{cli.FlagArtifact, "api=" + dg}, {cli.FlagStatus, "done"}}, types.ErrInvalidStatus, `--status`},
+		"fixes-incident not a number": {[][2]string{{cli.FlagArtifact, "api=" + dg}, {cli.FlagFixesIncident, "INC-7"}}, types.ErrInvalidFixesIncidents, `--fixes-incident "INC-7" is not a positive incident id`},
+		"fixes-incident zero":         {[][2]string{{cli.FlagArtifact, "api=" + dg}, {cli.FlagFixesIncident, "0"}}, types.ErrInvalidFixesIncidents, `--fixes-incident "0"`},
+		"fixes-incident negative":     {[][2]string{{cli.FlagArtifact, "api=" + dg}, {cli.FlagFixesIncident, "-1"}}, types.ErrInvalidFixesIncidents, `--fixes-incident "-1"`},
+		"fixes-incident list":         {[][2]string{{cli.FlagArtifact, "api=" + dg}, {cli.FlagFixesIncident, "1,2"}}, types.ErrInvalidFixesIncidents, `--fixes-incident "1,2"`},
+		"fixes-incident repeated": {[][2]string{{cli.FlagArtifact, "api=" + dg}, {cli.FlagFixesIncident, "7"}, {cli.FlagFixesIncident, "7"}},
+			types.ErrInvalidFixesIncidents, "--fixes-incident: incident 7 repeated"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			fs := cli.NewRecordCmd(nil).Flags()
@@ -167,4 +180,50 @@ func TestTxCommandTree(t *testing.T) {
 		require.NotNil(t, c.Flags().Lookup("from"), c.Name())
 	}
 	require.ElementsMatch(t, []string{"record", "set-status"}, names)
+}
+
+func TestParseFixesIncidents(t *testing.T) {
+	ids, err := cli.ParseFixesIncidents(nil)
+	require.NoError(t, err)
+	require.Nil(t, ids)
+	ids, err = cli.ParseFixesIncidents([]string{"7", "18446744073709551615", "3"})
+	require.NoError(t, err)
+	require.Equal(t, []uint64{7, 18446744073709551615, 3}, ids, "kept in the order given")
+
+	many := make([]string, types.MaxFixesIncidents+1)
+	for i := range many {
+		many[i] = strconv.Itoa(i + 1)
+	}
+	_, err = cli.ParseFixesIncidents(many[:types.MaxFixesIncidents])
+	require.NoError(t, err)
+	_, err = cli.ParseFixesIncidents(many)
+	require.ErrorIs(t, err, types.ErrInvalidFixesIncidents)
+	require.ErrorContains(t, err, "--fixes-incident: 17 incident ids, at most 16 allowed")
+	for _, bad := range []string{"", " 7", "7 ", "+7", "0x7", "18446744073709551616"} {
+		_, err := cli.ParseFixesIncidents([]string{bad})
+		require.ErrorIs(t, err, types.ErrInvalidFixesIncidents, bad)
+		require.ErrorContains(t, err, fmt.Sprintf("--fixes-incident %q", bad))
+	}
+}
+
+// Without the freeze flags the message carries neither field, so the content
+// digest of an existing retry loop does not change.
+func TestRecordMsgFromFlagsNoFreezeFlags(t *testing.T) {
+	fs := cli.NewRecordCmd(nil).Flags()
+	require.NoError(t, fs.Set(cli.FlagArtifact, "api="+dg))
+	msg, err := cli.RecordMsgFromFlags("ship1x", []string{"api", "prod", "1"}, fs)
+	require.NoError(t, err)
+	require.Nil(t, msg.FixesIncidents)
+	require.Empty(t, msg.BreakGlass)
+}
+
+// A break-glass text the chain would refuse fails before signing: the record
+// command validates the whole message.
+func TestRecordBreakGlassValidatedBeforeSigning(t *testing.T) {
+	fs := cli.NewRecordCmd(nil).Flags()
+	require.NoError(t, fs.Set(cli.FlagArtifact, "api="+dg))
+	require.NoError(t, fs.Set(cli.FlagBreakGlass, strings.Repeat("x", types.MaxBreakGlassLength+1)))
+	msg, err := cli.RecordMsgFromFlags("ship1x", []string{"api", "prod", "1"}, fs)
+	require.NoError(t, err)
+	require.ErrorIs(t, msg.Validate(), types.ErrInvalidBreakGlass)
 }
