@@ -56,10 +56,16 @@ import (
 	"github.com/shiplog/shiplog/x/deployments"
 	deploymentskeeper "github.com/shiplog/shiplog/x/deployments/keeper"
 	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
+	"github.com/shiplog/shiplog/x/incidents"
+	incidentskeeper "github.com/shiplog/shiplog/x/incidents/keeper"
+	incidentstypes "github.com/shiplog/shiplog/x/incidents/types"
 )
 
 var (
 	_ servertypes.Application = (*App)(nil)
+
+	// x/incidents' deploy freeze is a gate of x/deployments.
+	_ deploymentstypes.DeployGate = incidentskeeper.Keeper{}
 
 	// moduleAccountPermissions: the consortium account signs proposals'
 	// messages; it holds no coins (there are none).
@@ -83,6 +89,7 @@ type App struct {
 	UpgradeKeeper     *upgradekeeper.Keeper
 	ConsortiumKeeper  consortiumkeeper.Keeper
 	DeploymentsKeeper deploymentskeeper.Keeper
+	IncidentsKeeper   incidentskeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -127,7 +134,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 
 	keys := storetypes.NewKVStoreKeys(
 		authtypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey,
-		consortiumtypes.StoreKey, deploymentstypes.StoreKey,
+		consortiumtypes.StoreKey, deploymentstypes.StoreKey, incidentstypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -164,6 +171,12 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 		addressCodec, app.AccountKeeper, app.MsgServiceRouter(), authority)
 	app.DeploymentsKeeper = deploymentskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[deploymentstypes.StoreKey]),
 		addressCodec, app.ConsortiumKeeper)
+	// Incidents read deployments (causes, metrics) through the ungated copy;
+	// deployments then consult incidents' freeze before storing a record.
+	// Both must be final before the modules copy them below.
+	app.IncidentsKeeper = incidentskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[incidentstypes.StoreKey]),
+		addressCodec, app.ConsortiumKeeper, app.DeploymentsKeeper, authority)
+	app.DeploymentsKeeper = app.DeploymentsKeeper.WithDeployGates(app.IncidentsKeeper)
 
 	app.ModuleManager = module.NewManager(
 		auth.NewAppModule(appCodec, app.AccountKeeper, nil, nil),
@@ -171,6 +184,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 		upgrade.NewAppModule(app.UpgradeKeeper, addressCodec),
 		consortium.NewAppModule(appCodec, app.ConsortiumKeeper),
 		deployments.NewAppModule(appCodec, app.DeploymentsKeeper),
+		incidents.NewAppModule(appCodec, app.IncidentsKeeper),
 	)
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, nil)
 	app.BasicModuleManager.RegisterLegacyAminoCodec(legacyAmino)
@@ -182,11 +196,12 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 	// upgrade applies a scheduled plan first; auth prunes expired unordered
 	// transaction nonces.
 	app.ModuleManager.SetOrderPreBlockers(upgradetypes.ModuleName, authtypes.ModuleName)
-	app.ModuleManager.SetOrderBeginBlockers(consortiumtypes.ModuleName, deploymentstypes.ModuleName)
-	app.ModuleManager.SetOrderEndBlockers(consortiumtypes.ModuleName, deploymentstypes.ModuleName)
+	app.ModuleManager.SetOrderBeginBlockers(consortiumtypes.ModuleName, deploymentstypes.ModuleName, incidentstypes.ModuleName)
+	app.ModuleManager.SetOrderEndBlockers(consortiumtypes.ModuleName, deploymentstypes.ModuleName, incidentstypes.ModuleName)
+	// Incidents after deployments: their genesis refers to deployment ids.
 	genesisOrder := []string{
 		authtypes.ModuleName, consensustypes.ModuleName, upgradetypes.ModuleName,
-		consortiumtypes.ModuleName, deploymentstypes.ModuleName,
+		consortiumtypes.ModuleName, deploymentstypes.ModuleName, incidentstypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)
