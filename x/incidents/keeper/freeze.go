@@ -20,8 +20,16 @@ import (
 // unless it is exempt from every such incident: it is a rollback, it
 // declares that it fixes that incident, or it carries a break-glass
 // justification. Each exemption used emits EventDeploymentFreezeOverridden;
-// a refusal emits nothing. It reads only the freeze entries of the pair.
+// a refusal emits nothing. Declared fixes must name existing incidents. It
+// reads only the freeze entries of the pair and the declared incidents.
 func (k Keeper) CheckDeployment(ctx context.Context, d deploymentstypes.Deployment) error {
+	// A declared fix must name a real incident: the declaration is part of
+	// the audit trail, frozen or not.
+	for _, id := range d.FixesIncidents {
+		if _, err := k.GetIncident(ctx, id); err != nil {
+			return errorsmod.Wrap(err, "fixes_incidents")
+		}
+	}
 	ids, err := k.freezingIncidents(ctx, d.Service, d.Environment)
 	if err != nil || len(ids) == 0 {
 		return err

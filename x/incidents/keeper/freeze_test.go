@@ -112,7 +112,7 @@ func TestFreezeExemptions(t *testing.T) {
 	}{
 		{"plain deployment", func(*deploymentstypes.Deployment) {}, ""},
 		{"rollback", func(d *deploymentstypes.Deployment) { d.RollbackOf = 5 }, types.FreezeOverrideRollback},
-		{"fixes the incident", func(d *deploymentstypes.Deployment) { d.FixesIncidents = []uint64{9, 1} }, types.FreezeOverrideFixesIncident},
+		{"fixes the incident", func(d *deploymentstypes.Deployment) { d.FixesIncidents = []uint64{2, 1} }, types.FreezeOverrideFixesIncident},
 		{"fixes another incident", func(d *deploymentstypes.Deployment) { d.FixesIncidents = []uint64{2} }, ""},
 		{"break glass", func(d *deploymentstypes.Deployment) { d.BreakGlass = "payment provider outage fix" }, types.FreezeOverrideBreakGlass},
 		{"rollback wins over break glass", func(d *deploymentstypes.Deployment) { d.RollbackOf = 5; d.BreakGlass = "why" }, types.FreezeOverrideRollback},
@@ -121,6 +121,9 @@ func TestFreezeExemptions(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
 			id := f.open(t, validOpen(f.responder))
+			other := validOpen(f.responder) // incident 2: sev4 elsewhere, freezes nothing
+			other.Severity, other.Affected = types.SEVERITY_SEV4, []types.ServiceEnvironment{{Service: "web", Environment: "prod"}}
+			f.open(t, other)
 			f.clearEvents()
 			d := deploy(tc.mutate)
 			if tc.reason == "" {
@@ -147,6 +150,17 @@ func TestFreezeExemptions(t *testing.T) {
 			}}, ev)
 		})
 	}
+}
+
+// A declared fix must name an existing incident, whether or not anything is
+// frozen.
+func TestFixesUnknownIncident(t *testing.T) {
+	f := newFixture(t)
+	f.requireNoEffect(t, func() {
+		err := f.k.CheckDeployment(f.ctx, deploy(func(d *deploymentstypes.Deployment) { d.FixesIncidents = []uint64{42} }))
+		require.ErrorIs(t, err, types.ErrNotFound)
+		require.ErrorContains(t, err, "incident 42")
+	})
 }
 
 // Two incidents freeze api/prod; declaring one fixed is not enough, and the
