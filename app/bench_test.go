@@ -13,6 +13,8 @@ import (
 	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 	deploymentskeeper "github.com/shiplog/shiplog/x/deployments/keeper"
 	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
+	incidentskeeper "github.com/shiplog/shiplog/x/incidents/keeper"
+	incidentstypes "github.com/shiplog/shiplog/x/incidents/types"
 )
 
 // benchChain is a chain on pebble (the production app database) with
@@ -41,13 +43,16 @@ func benchChain(b *testing.B, signers int) (*chain, []cryptotypes.PrivKey) {
 
 // presign signs n record transactions round-robin over keys, with the
 // sequences they will have when delivered in order.
-func presign(c *chain, keys []cryptotypes.PrivKey, n int, tag string) [][]byte {
+func presign(c *chain, keys []cryptotypes.PrivKey, n int, tag string, mutate ...func(*deploymentstypes.MsgRecordDeployment)) [][]byte {
 	txs := make([][]byte, n)
 	seqs := make(map[string]uint64, len(keys))
 	for i := range txs {
 		k := keys[i%len(keys)]
 		msg := recordMsg(addr(k), fmt.Sprintf("%s-%d", tag, i))
 		msg.Service = fmt.Sprintf("svc-%d", i%50)
+		for _, m := range mutate {
+			m(msg)
+		}
 		txs[i] = c.signTxSeq(k, seqs[addr(k)], msg)
 		seqs[addr(k)]++
 	}
@@ -103,6 +108,31 @@ func BenchmarkListByService(b *testing.B) {
 		res, err := queryDeployments(c, q, req)
 		if err != nil || len(res) != 100 {
 			b.Fatal(err, len(res))
+		}
+	}
+}
+
+// BenchmarkDORAMetrics computes the four metrics over a window holding 10,000
+// successful deployments with commit times (all services, no filter): the
+// cost grows with the window, read through the success-time index.
+func BenchmarkDORAMetrics(b *testing.B) {
+	c, keys := benchChain(b, 100)
+	commit := c.time.Add(-time.Hour)
+	txs := presign(c, keys, 10_000, "dora", func(m *deploymentstypes.MsgRecordDeployment) {
+		m.Status = deploymentstypes.DEPLOYMENT_STATUS_SUCCEEDED
+		m.Source.CommitTime = &commit
+	})
+	from := c.time.Truncate(time.Second)
+	for i := 0; i < len(txs); i += 100 {
+		c.nextBlock(txs[i : i+100]...)
+	}
+	req := &incidentstypes.QueryMetricsRequest{From: from, To: c.time.Add(time.Hour).Truncate(time.Second)}
+	q := incidentskeeper.NewQueryServerImpl(c.app.IncidentsKeeper)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := q.Metrics(c.ctx(), req)
+		if err != nil || res.Metrics.SuccessfulDeployments != 10_000 {
+			b.Fatal(err, res)
 		}
 	}
 }

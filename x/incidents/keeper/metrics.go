@@ -2,6 +2,8 @@ package keeper
 
 import (
 	"context"
+	"math"
+	"slices"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -26,6 +28,7 @@ func (k Keeper) Metrics(ctx context.Context, service, environment string, from, 
 
 	var succeeded, failed uint64
 	var leadTimes []int64
+	var ids []uint64
 	err := k.deployments.IterateSucceeded(ctx, from, to, func(d deploymentstypes.Deployment, succeededAt time.Time) (bool, error) {
 		if (service != "" && d.Service != service) || (environment != "" && d.Environment != environment) {
 			return false, nil
@@ -36,17 +39,14 @@ func (k Keeper) Metrics(ctx context.Context, service, environment string, from, 
 		if ct := d.Source.CommitTime; ct != nil && !succeededAt.Before(*ct) {
 			leadTimes = append(leadTimes, types.WholeSeconds(*ct, succeededAt))
 		}
-		linked, err := k.isCause(ctx, d.Id)
-		if err != nil {
-			return true, err
-		}
-		if linked {
-			failed++
-		}
+		ids = append(ids, d.Id)
 		return false, nil
 	})
 	if err != nil {
 		return types.Metrics{}, errorsmod.Wrap(err, "successful deployments")
+	}
+	if failed, err = k.countCauses(ctx, ids); err != nil {
+		return types.Metrics{}, errorsmod.Wrap(err, "cause links")
 	}
 	window := uint64(to.Unix() - from.Unix())
 	m.SuccessfulDeployments = succeeded
@@ -87,12 +87,38 @@ func (k Keeper) Metrics(ctx context.Context, service, environment string, from, 
 	return m, nil
 }
 
-// isCause reports whether deployment id is linked as a cause of any incident.
-func (k Keeper) isCause(ctx context.Context, id uint64) (bool, error) {
-	it, err := k.Causes.Iterate(ctx, collections.NewPrefixedPairRange[uint64, uint64](id))
+// countCauses counts the deployments among ids (distinct) that are linked as
+// a cause of at least one incident. It reads the cause index once, over the
+// id range the window spans, rather than opening an iterator per deployment:
+// cause links are far fewer than deployments.
+func (k Keeper) countCauses(ctx context.Context, ids []uint64) (uint64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	slices.Sort(ids)
+	rng := new(collections.Range[collections.Pair[uint64, uint64]]).
+		StartInclusive(collections.Join(ids[0], uint64(0))).
+		EndInclusive(collections.Join(ids[len(ids)-1], uint64(math.MaxUint64)))
+	it, err := k.Causes.Iterate(ctx, rng)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	defer it.Close()
-	return it.Valid(), nil
+	var count uint64
+	last, counted := uint64(0), false
+	for ; it.Valid(); it.Next() {
+		key, err := it.Key()
+		if err != nil {
+			return 0, err
+		}
+		id := key.K1()
+		if counted && id == last {
+			continue // several incidents name the same deployment: once
+		}
+		if _, found := slices.BinarySearch(ids, id); found {
+			count++
+			last, counted = id, true
+		}
+	}
+	return count, nil
 }
