@@ -2,18 +2,16 @@ package keeper
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"math"
 	"slices"
 
 	"cosmossdk.io/collections"
-	"cosmossdk.io/collections/indexes"
 	errorsmod "cosmossdk.io/errors"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"github.com/cosmos/cosmos-sdk/types/query"
 
 	"github.com/shiplog/shiplog/x/deployments/types"
+	"github.com/shiplog/shiplog/x/internal/idpage"
 )
 
 type queryServer struct {
@@ -103,7 +101,8 @@ func (q queryServer) Deployments(ctx context.Context, req *types.QueryDeployment
 	if err != nil {
 		return nil, err
 	}
-	start, limit, err := parsePage(req.Pagination)
+	start, limit, err := idpage.ParsePage(req.Pagination, math.MaxUint64,
+		idpage.Limits{Default: types.DefaultQueryLimit, Max: types.MaxQueryLimit}, types.ErrInvalidRequest)
 	if err != nil {
 		return nil, err
 	}
@@ -111,37 +110,17 @@ func (q queryServer) Deployments(ctx context.Context, req *types.QueryDeployment
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if cerr := src.close(); cerr != nil && err == nil {
-			err = cerr
-		}
-	}()
-
-	out := make([]types.Deployment, 0, min(limit, 16))
-	resp := &types.QueryDeploymentsResponse{Pagination: &query.PageResponse{}}
-	for {
-		id, ok, err := src.next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			break
-		}
+	out, page, err := idpage.Collect(src, limit, func(id uint64) (types.Deployment, bool, error) {
 		d, err := q.k.Deployments.Get(ctx, id)
 		if err != nil {
-			return nil, errorsmod.Wrapf(err, "indexed deployment %d", id)
+			return d, false, errorsmod.Wrapf(err, "indexed deployment %d", id)
 		}
-		if !f.match(d) {
-			continue
-		}
-		if uint64(len(out)) == limit {
-			resp.Pagination.NextKey = encodePageKey(id)
-			break
-		}
-		out = append(out, d)
+		return d, f.match(d), nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	resp.Deployments = out
-	return resp, nil
+	return &types.QueryDeploymentsResponse{Deployments: out, Pagination: page}, nil
 }
 
 // filter is a validated QueryDeploymentsRequest.
@@ -196,92 +175,46 @@ func (f filter) match(d types.Deployment) bool {
 	return true
 }
 
-// parsePage reads the id to continue from (inclusive, big-endian in key) and
-// the page size. Offsets, totals and reverse order would need full scans or a
-// second ordering, so they are refused rather than silently ignored.
-func parsePage(p *query.PageRequest) (start, limit uint64, err error) {
-	start, limit = math.MaxUint64, types.DefaultQueryLimit
-	if p == nil {
-		return start, limit, nil
-	}
-	switch {
-	case p.Offset != 0:
-		return 0, 0, errorsmod.Wrap(types.ErrInvalidRequest, "pagination.offset is not supported; use pagination.key")
-	case p.CountTotal:
-		return 0, 0, errorsmod.Wrap(types.ErrInvalidRequest, "pagination.count_total is not supported")
-	case p.Reverse:
-		return 0, 0, errorsmod.Wrap(types.ErrInvalidRequest, "pagination.reverse is not supported; results are newest first")
-	}
-	if len(p.Key) != 0 {
-		if len(p.Key) != 8 {
-			return 0, 0, errorsmod.Wrapf(types.ErrInvalidRequest, "pagination.key must be 8 bytes, got %d", len(p.Key))
-		}
-		start = binary.BigEndian.Uint64(p.Key)
-	}
-	if p.Limit != 0 {
-		limit = min(p.Limit, types.MaxQueryLimit)
-	}
-	return start, limit, nil
-}
-
-func encodePageKey(id uint64) []byte {
-	return binary.BigEndian.AppendUint64(nil, id)
-}
-
 // sourceFor picks the most selective index the filter allows: artifact digest
 // > service+environment > deployer > service > environment > status; with no
 // filter it walks the records.
-func (k Keeper) sourceFor(ctx context.Context, f filter, start uint64) (idSource, error) {
+func (k Keeper) sourceFor(ctx context.Context, f filter, start uint64) (idpage.Source, error) {
 	idx := k.Deployments.Indexes
 	switch {
 	case f.digest != "":
-		it, err := k.ArtifactDigests.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](f.digest).EndInclusive(start).Descending())
-		if err != nil {
-			return nil, err
-		}
-		return &iterSource{
-			valid: it.Valid, advance: it.Next, closer: it.Close,
-			key: func() (uint64, error) {
-				kk, err := it.Key()
-				return kk.K2(), err
-			},
-		}, nil
+		return idpage.PairKeys(ctx, k.ArtifactDigests, f.digest, 0, start)
 	case f.service != "" && f.environment != "":
-		return multiSource(ctx, idx.ServiceEnv, collections.Join(f.service, f.environment), start)
+		return idpage.Multi(ctx, idx.ServiceEnv, collections.Join(f.service, f.environment), 0, start)
 	case f.deployer != nil:
-		return multiSource(ctx, idx.Deployer, f.deployer, start)
+		return idpage.Multi(ctx, idx.Deployer, f.deployer, 0, start)
 	case f.service != "":
 		return k.serviceSource(ctx, f.service, start)
 	case f.environment != "":
-		return multiSource(ctx, idx.Environment, f.environment, start)
+		return idpage.Multi(ctx, idx.Environment, f.environment, 0, start)
 	case f.status != types.DEPLOYMENT_STATUS_UNSPECIFIED:
-		return multiSource(ctx, idx.Status, int32(f.status), start)
+		return idpage.Multi(ctx, idx.Status, int32(f.status), 0, start)
 	}
-	it, err := k.Deployments.Iterate(ctx, new(collections.Range[uint64]).EndInclusive(start).Descending())
-	if err != nil {
-		return nil, err
-	}
-	return &iterSource{valid: it.Valid, advance: it.Next, closer: it.Close, key: it.Key}, nil
+	return idpage.Records[types.Deployment](ctx, k.Deployments, 0, start)
 }
 
 // serviceSource merges the per-environment slices of the service+environment
 // index: within one service the index is ordered by environment first, so a
 // plain prefix walk would not be newest first.
-func (k Keeper) serviceSource(ctx context.Context, service string, start uint64) (idSource, error) {
+func (k Keeper) serviceSource(ctx context.Context, service string, start uint64) (idpage.Source, error) {
 	envs, err := k.environmentsOf(ctx, service)
 	if err != nil {
 		return nil, err
 	}
-	srcs := make([]idSource, 0, len(envs))
+	srcs := make([]idpage.Source, 0, len(envs))
 	for _, env := range envs {
-		src, err := multiSource(ctx, k.Deployments.Indexes.ServiceEnv, collections.Join(service, env), start)
+		src, err := idpage.Multi(ctx, k.Deployments.Indexes.ServiceEnv, collections.Join(service, env), 0, start)
 		if err != nil {
-			closeAll(srcs)
+			_ = idpage.CloseAll(srcs)
 			return nil, err
 		}
 		srcs = append(srcs, src)
 	}
-	return newMergeSource(srcs)
+	return idpage.Merge(srcs)
 }
 
 // environmentsOf lists the environments a service was deployed to, seeking
@@ -320,94 +253,4 @@ type keyRange[K any] struct {
 
 func (r *keyRange[K]) RangeValues() (start, end *collections.RangeKey[K], order collections.Order, err error) {
 	return r.start, r.end, r.order, nil
-}
-
-// idSource yields deployment ids in descending order.
-type idSource interface {
-	// next returns the next id, or ok=false when there is none left.
-	next() (id uint64, ok bool, err error)
-	close() error
-}
-
-// iterSource adapts a collections iterator.
-type iterSource struct {
-	valid   func() bool
-	advance func()
-	key     func() (uint64, error)
-	closer  func() error
-	started bool
-}
-
-func (s *iterSource) next() (uint64, bool, error) {
-	if s.started {
-		s.advance()
-	}
-	s.started = true
-	if !s.valid() {
-		return 0, false, nil
-	}
-	id, err := s.key()
-	return id, err == nil, err
-}
-
-func (s *iterSource) close() error { return s.closer() }
-
-// multiSource walks the ids under one reference key of a Multi index,
-// newest first, starting at start.
-func multiSource[R any](ctx context.Context, m *indexes.Multi[R, uint64, types.Deployment], ref R, start uint64) (idSource, error) {
-	it, err := m.Iterate(ctx, collections.NewPrefixedPairRange[R, uint64](ref).EndInclusive(start).Descending())
-	if err != nil {
-		return nil, err
-	}
-	return &iterSource{valid: it.Valid, advance: it.Next, closer: it.Close, key: it.PrimaryKey}, nil
-}
-
-// mergeSource merges descending sources into one descending sequence.
-type mergeSource struct {
-	srcs  []idSource
-	heads []uint64
-	live  []bool
-}
-
-func newMergeSource(srcs []idSource) (*mergeSource, error) {
-	m := &mergeSource{srcs: srcs, heads: make([]uint64, len(srcs)), live: make([]bool, len(srcs))}
-	for i := range srcs {
-		if err := m.pull(i); err != nil {
-			closeAll(srcs)
-			return nil, err
-		}
-	}
-	return m, nil
-}
-
-func (m *mergeSource) pull(i int) error {
-	id, ok, err := m.srcs[i].next()
-	m.heads[i], m.live[i] = id, ok
-	return err
-}
-
-func (m *mergeSource) next() (uint64, bool, error) {
-	best := -1
-	for i, ok := range m.live {
-		if ok && (best < 0 || m.heads[i] > m.heads[best]) {
-			best = i
-		}
-	}
-	if best < 0 {
-		return 0, false, nil
-	}
-	id := m.heads[best]
-	return id, true, m.pull(best)
-}
-
-func (m *mergeSource) close() error { return closeAll(m.srcs) }
-
-func closeAll(srcs []idSource) error {
-	var first error
-	for _, s := range srcs {
-		if err := s.close(); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
 }

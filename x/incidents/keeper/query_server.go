@@ -2,16 +2,15 @@ package keeper
 
 import (
 	"context"
-	"encoding/binary"
 	"math"
 	"time"
 
 	"cosmossdk.io/collections"
-	"cosmossdk.io/collections/indexes"
 	errorsmod "cosmossdk.io/errors"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
 	"github.com/shiplog/shiplog/x/incidents/types"
+	"github.com/shiplog/shiplog/x/internal/idpage"
 )
 
 type queryServer struct {
@@ -142,7 +141,7 @@ func (q queryServer) Overdue(ctx context.Context, req *types.QueryOverdueRequest
 	if req == nil {
 		return nil, errorsmod.Wrap(types.ErrInvalidRequest, "empty request")
 	}
-	startID, limit, err := parsePage(req.Pagination, 0)
+	startID, limit, err := idpage.ParsePage(req.Pagination, 0, pageLimits, types.ErrInvalidRequest)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +167,7 @@ func (q queryServer) Overdue(ctx context.Context, req *types.QueryOverdueRequest
 			return nil, err
 		}
 		if uint64(len(out)) == limit {
-			resp.Pagination.NextKey = encodePageKey(key.K2())
+			resp.Pagination.NextKey = idpage.NextKey(key.K2())
 			break
 		}
 		r, err := q.k.Remediations.Get(ctx, key.K2())
@@ -193,7 +192,7 @@ func (q queryServer) Incidents(ctx context.Context, req *types.QueryIncidentsReq
 	if err != nil {
 		return nil, err
 	}
-	start, limit, err := parsePage(req.Pagination, math.MaxUint64)
+	start, limit, err := idpage.ParsePage(req.Pagination, math.MaxUint64, pageLimits, types.ErrInvalidRequest)
 	if err != nil {
 		return nil, err
 	}
@@ -210,34 +209,17 @@ func (q queryServer) Incidents(ctx context.Context, req *types.QueryIncidentsReq
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if cerr := src.close(); cerr != nil && err == nil {
-			err = cerr
-		}
-	}()
-	out := make([]types.Incident, 0, min(limit, 16))
-	for {
-		id, ok, err := src.next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			break
-		}
+	out, page, err := idpage.Collect(src, limit, func(id uint64) (types.Incident, bool, error) {
 		inc, err := q.k.Incidents.Get(ctx, id)
 		if err != nil {
-			return nil, errorsmod.Wrapf(err, "indexed incident %d", id)
+			return inc, false, errorsmod.Wrapf(err, "indexed incident %d", id)
 		}
-		if !f.match(inc) {
-			continue
-		}
-		if uint64(len(out)) == limit {
-			resp.Pagination.NextKey = encodePageKey(id)
-			break
-		}
-		out = append(out, inc)
+		return inc, f.match(inc), nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	resp.Incidents = out
+	resp.Incidents, resp.Pagination = out, page
 	return resp, nil
 }
 
@@ -333,118 +315,25 @@ func (k Keeper) firstOpened(ctx context.Context, r collections.Ranger[collection
 	return key.K2(), err == nil, err
 }
 
-// parsePage reads the id to continue from (inclusive, 8 bytes big-endian in
-// key; def when absent) and the page size. Offsets, totals and reverse order
-// would need full scans or a second ordering, so they are refused rather
-// than silently ignored.
-func parsePage(p *query.PageRequest, def uint64) (start, limit uint64, err error) {
-	start, limit = def, types.DefaultQueryLimit
-	if p == nil {
-		return start, limit, nil
-	}
-	switch {
-	case p.Offset != 0:
-		return 0, 0, errorsmod.Wrap(types.ErrInvalidRequest, "pagination.offset is not supported; use pagination.key")
-	case p.CountTotal:
-		return 0, 0, errorsmod.Wrap(types.ErrInvalidRequest, "pagination.count_total is not supported")
-	case p.Reverse:
-		return 0, 0, errorsmod.Wrap(types.ErrInvalidRequest, "pagination.reverse is not supported")
-	}
-	if len(p.Key) != 0 {
-		if len(p.Key) != 8 {
-			return 0, 0, errorsmod.Wrapf(types.ErrInvalidRequest, "pagination.key must be 8 bytes, got %d", len(p.Key))
-		}
-		start = binary.BigEndian.Uint64(p.Key)
-		if start == 0 {
-			return 0, 0, errorsmod.Wrap(types.ErrInvalidRequest, "pagination.key names id 0")
-		}
-	}
-	if p.Limit != 0 {
-		limit = min(p.Limit, types.MaxQueryLimit)
-	}
-	return start, limit, nil
-}
-
-func encodePageKey(id uint64) []byte {
-	return binary.BigEndian.AppendUint64(nil, id)
-}
+// pageLimits are the incidents queries' page sizes.
+var pageLimits = idpage.Limits{Default: types.DefaultQueryLimit, Max: types.MaxQueryLimit}
 
 // incidentSource picks the most selective index the filter allows within
 // the id range [lo, hi]: service+environment > service > environment >
 // status > severity; without one it walks the records.
-func (k Keeper) incidentSource(ctx context.Context, f incidentFilter, lo, hi uint64) (idSource, error) {
+func (k Keeper) incidentSource(ctx context.Context, f incidentFilter, lo, hi uint64) (idpage.Source, error) {
 	idx := k.Incidents.Indexes
 	switch {
 	case f.service != "" && f.environment != "":
-		return keySetSource(ctx, k.IncidentsByServiceEnv, collections.Join(f.service, f.environment), lo, hi)
+		return idpage.PairKeys(ctx, k.IncidentsByServiceEnv, collections.Join(f.service, f.environment), lo, hi)
 	case f.service != "":
-		return keySetSource(ctx, k.IncidentsByService, f.service, lo, hi)
+		return idpage.PairKeys(ctx, k.IncidentsByService, f.service, lo, hi)
 	case f.environment != "":
-		return keySetSource(ctx, k.IncidentsByEnvironment, f.environment, lo, hi)
+		return idpage.PairKeys(ctx, k.IncidentsByEnvironment, f.environment, lo, hi)
 	case f.status != types.INCIDENT_STATUS_UNSPECIFIED:
-		return multiSource(ctx, idx.Status, int32(f.status), lo, hi)
+		return idpage.Multi(ctx, idx.Status, int32(f.status), lo, hi)
 	case f.severity != types.SEVERITY_UNSPECIFIED:
-		return multiSource(ctx, idx.Severity, int32(f.severity), lo, hi)
+		return idpage.Multi(ctx, idx.Severity, int32(f.severity), lo, hi)
 	}
-	it, err := k.Incidents.Iterate(ctx, new(collections.Range[uint64]).StartInclusive(lo).EndInclusive(hi).Descending())
-	if err != nil {
-		return nil, err
-	}
-	return &iterSource{valid: it.Valid, advance: it.Next, closer: it.Close, key: it.Key}, nil
-}
-
-// idSource yields incident ids in descending order.
-type idSource interface {
-	// next returns the next id, or ok=false when there is none left.
-	next() (id uint64, ok bool, err error)
-	close() error
-}
-
-// iterSource adapts a collections iterator.
-type iterSource struct {
-	valid   func() bool
-	advance func()
-	key     func() (uint64, error)
-	closer  func() error
-	started bool
-}
-
-func (s *iterSource) next() (uint64, bool, error) {
-	if s.started {
-		s.advance()
-	}
-	s.started = true
-	if !s.valid() {
-		return 0, false, nil
-	}
-	id, err := s.key()
-	return id, err == nil, err
-}
-
-func (s *iterSource) close() error { return s.closer() }
-
-// keySetSource walks the ids in [lo, hi] under one prefix of a
-// (reference, id) key set, newest first.
-func keySetSource[R any](ctx context.Context, ks collections.KeySet[collections.Pair[R, uint64]], ref R, lo, hi uint64) (idSource, error) {
-	it, err := ks.Iterate(ctx, collections.NewPrefixedPairRange[R, uint64](ref).StartInclusive(lo).EndInclusive(hi).Descending())
-	if err != nil {
-		return nil, err
-	}
-	return &iterSource{
-		valid: it.Valid, advance: it.Next, closer: it.Close,
-		key: func() (uint64, error) {
-			k, err := it.Key()
-			return k.K2(), err
-		},
-	}, nil
-}
-
-// multiSource walks the ids in [lo, hi] under one reference key of a Multi
-// index, newest first.
-func multiSource[R any](ctx context.Context, m *indexes.Multi[R, uint64, types.Incident], ref R, lo, hi uint64) (idSource, error) {
-	it, err := m.Iterate(ctx, collections.NewPrefixedPairRange[R, uint64](ref).StartInclusive(lo).EndInclusive(hi).Descending())
-	if err != nil {
-		return nil, err
-	}
-	return &iterSource{valid: it.Valid, advance: it.Next, closer: it.Close, key: it.PrimaryKey}, nil
+	return idpage.Records[types.Incident](ctx, k.Incidents, lo, hi)
 }
