@@ -1,18 +1,17 @@
 package types
 
 import (
-	"regexp"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	errorsmod "cosmossdk.io/errors"
+
+	"github.com/shiplog/shiplog/x/internal/validate"
 )
 
 // Input bounds. Lengths are in bytes of UTF-8; the README lists them all.
 const (
 	// NamePattern is the shape of service names, environment names and label keys.
-	NamePattern = `^[a-z0-9][a-z0-9._/-]*$`
+	NamePattern = validate.NamePattern
 
 	MaxServiceLength      = 128
 	MaxEnvironmentLength  = 128
@@ -36,15 +35,13 @@ const (
 	MaxReasonLength                = 1024
 	MaxFixesIncidents              = 16
 	MaxBreakGlassLength            = 1024
-	DigestAlgorithmSHA256          = "sha256"
-	DigestAlgorithmSHA512          = "sha512"
+	DigestAlgorithmSHA256          = validate.SHA256
+	DigestAlgorithmSHA512          = validate.SHA512
 	SHA256DigestHexLength          = 64
 	SHA512DigestHexLength          = 128
 	DefaultQueryLimit       uint64 = 100
 	MaxQueryLimit           uint64 = 1000
 )
-
-var nameRegexp = regexp.MustCompile(NamePattern)
 
 // ValidateService checks a service name.
 func ValidateService(s string) error {
@@ -56,44 +53,14 @@ func ValidateEnvironment(s string) error {
 	return validateName(ErrInvalidEnvironment, "environment", s, MaxEnvironmentLength)
 }
 
-func validateName(class error, what, s string, maxLen int) error {
-	switch {
-	case s == "":
-		return errorsmod.Wrapf(class, "%s is required", what)
-	case len(s) > maxLen:
-		return errorsmod.Wrapf(class, "%s is %d bytes, at most %d allowed", what, len(s), maxLen)
-	case !nameRegexp.MatchString(s):
-		return errorsmod.Wrapf(class, "%s %q must match %s", what, s, NamePattern)
-	}
-	return nil
+func validateName(class *errorsmod.Error, what, s string, maxLen int) error {
+	return validate.Name(class, what, s, maxLen)
 }
 
 // ValidateDigest checks "sha256:<64 lowercase hex>" or
 // "sha512:<128 lowercase hex>" and says which part is wrong.
 func ValidateDigest(d string) error {
-	algo, hexPart, ok := strings.Cut(d, ":")
-	if !ok {
-		return errorsmod.Wrapf(ErrInvalidDigest, "digest %q is not <algorithm>:<hex> (missing ':')", d)
-	}
-	var want int
-	switch algo {
-	case DigestAlgorithmSHA256:
-		want = SHA256DigestHexLength
-	case DigestAlgorithmSHA512:
-		want = SHA512DigestHexLength
-	default:
-		return errorsmod.Wrapf(ErrInvalidDigest, "digest algorithm %q is not supported (want %s or %s)", algo, DigestAlgorithmSHA256, DigestAlgorithmSHA512)
-	}
-	if len(hexPart) != want {
-		return errorsmod.Wrapf(ErrInvalidDigest, "%s digest hex part has %d characters, want %d", algo, len(hexPart), want)
-	}
-	for i := 0; i < len(hexPart); i++ {
-		c := hexPart[i]
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return errorsmod.Wrapf(ErrInvalidDigest, "%s digest hex part has %q at position %d (want lowercase hex)", algo, c, i)
-		}
-	}
-	return nil
+	return validate.Digest(ErrInvalidDigest, d, DigestAlgorithmSHA256, DigestAlgorithmSHA512)
 }
 
 // ValidateArtifacts checks the artifact list of a deployment.
@@ -221,41 +188,13 @@ func ValidateFixesIncidents(ids []uint64) error {
 
 // validateNote checks free prose: valid UTF-8, printable characters plus
 // newline and tab, at most maxLen bytes (may be empty).
-func validateNote(class error, what, s string, maxLen int) error {
-	if len(s) > maxLen {
-		return errorsmod.Wrapf(class, "%s is %d bytes, at most %d allowed", what, len(s), maxLen)
-	}
-	if !utf8.ValidString(s) {
-		return errorsmod.Wrapf(class, "%s is not valid UTF-8", what)
-	}
-	for i, c := range s {
-		if c != '\n' && c != '\t' && !unicode.IsPrint(c) {
-			return errorsmod.Wrapf(class, "%s has non-printable character %U at byte %d", what, c, i)
-		}
-	}
-	return nil
+func validateNote(class *errorsmod.Error, what, s string, maxLen int) error {
+	return validate.Text(class, what, s, 0, maxLen, true)
 }
 
 // validateText checks a free-text field: valid UTF-8, printable characters
 // only (unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the
 // ASCII space), length within [minLen, maxLen] bytes.
-func validateText(class error, what, s string, minLen, maxLen int) error {
-	if len(s) < minLen {
-		if minLen == 1 {
-			return errorsmod.Wrapf(class, "%s is required", what)
-		}
-		return errorsmod.Wrapf(class, "%s is %d bytes, at least %d required", what, len(s), minLen)
-	}
-	if len(s) > maxLen {
-		return errorsmod.Wrapf(class, "%s is %d bytes, at most %d allowed", what, len(s), maxLen)
-	}
-	if !utf8.ValidString(s) {
-		return errorsmod.Wrapf(class, "%s is not valid UTF-8", what)
-	}
-	for i, c := range s {
-		if !unicode.IsPrint(c) {
-			return errorsmod.Wrapf(class, "%s has non-printable character %U at byte %d", what, c, i)
-		}
-	}
-	return nil
+func validateText(class *errorsmod.Error, what, s string, minLen, maxLen int) error {
+	return validate.Text(class, what, s, minLen, maxLen, false)
 }

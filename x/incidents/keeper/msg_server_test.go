@@ -138,7 +138,7 @@ func TestOpenIncidentValidation(t *testing.T) {
 			m.Source = types.Source{Kind: types.SOURCE_KIND_AIOPS_ANOMALY, Reference: "4"}
 		}, nil, ""},
 
-		{"document digest empty", func(m *types.MsgOpenIncident) { m.Document = &types.Document{Location: "x"} }, types.ErrInvalidDigest, "sha256:"},
+		{"document digest empty", func(m *types.MsgOpenIncident) { m.Document = &types.Document{Location: "x"} }, types.ErrInvalidDigest, "missing ':'"},
 		{"document sha512", func(m *types.MsgOpenIncident) { m.Document = &types.Document{Digest: "sha512:" + long(128)} }, types.ErrInvalidDigest, ""},
 		{"document digest short", func(m *types.MsgOpenIncident) { m.Document = &types.Document{Digest: digest("x")[:70]} }, types.ErrInvalidDigest, "63 characters"},
 		{"document digest uppercase", func(m *types.MsgOpenIncident) {

@@ -1,16 +1,13 @@
 package types
 
 import (
-	"regexp"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	errorsmod "cosmossdk.io/errors"
 
 	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
+	"github.com/shiplog/shiplog/x/internal/validate"
 )
 
 // Input bounds. Lengths are in bytes of UTF-8; the README lists them all.
@@ -43,15 +40,12 @@ const (
 	// events per block, earliest due first; the rest follow in the next blocks.
 	MaxOverduePerBlock = 1000
 
-	DigestPrefixSHA256           = "sha256:"
-	SHA256DigestHexLength        = 64
-	DefaultQueryLimit     uint64 = 100
-	MaxQueryLimit         uint64 = 1000
+	DefaultQueryLimit uint64 = 100
+	MaxQueryLimit     uint64 = 1000
 )
 
 // Names of services and environments follow x/deployments exactly, so an
 // incident names the same pairs deployments are recorded under.
-var nameRegexp = regexp.MustCompile(deploymentstypes.NamePattern)
 
 // ValidateService checks a service name (x/deployments' rule).
 func ValidateService(s string) error {
@@ -63,16 +57,8 @@ func ValidateEnvironment(s string) error {
 	return validateName(ErrInvalidEnvironment, "environment", s, deploymentstypes.MaxEnvironmentLength)
 }
 
-func validateName(class error, what, s string, maxLen int) error {
-	switch {
-	case s == "":
-		return errorsmod.Wrapf(class, "%s is required", what)
-	case len(s) > maxLen:
-		return errorsmod.Wrapf(class, "%s is %d bytes, at most %d allowed", what, len(s), maxLen)
-	case !nameRegexp.MatchString(s):
-		return errorsmod.Wrapf(class, "%s %q must match %s", what, s, deploymentstypes.NamePattern)
-	}
-	return nil
+func validateName(class *errorsmod.Error, what, s string, maxLen int) error {
+	return validate.Name(class, what, s, maxLen)
 }
 
 // ValidateAffected checks the affected pairs: 1..MaxAffected, valid names,
@@ -129,20 +115,7 @@ func ValidateSource(s Source) error {
 // ValidateDigest checks "sha256:<64 lowercase hex>" and says which part is
 // wrong.
 func ValidateDigest(d string) error {
-	hexPart, ok := strings.CutPrefix(d, DigestPrefixSHA256)
-	if !ok {
-		return errorsmod.Wrapf(ErrInvalidDigest, "digest %q must start with %q", d, DigestPrefixSHA256)
-	}
-	if len(hexPart) != SHA256DigestHexLength {
-		return errorsmod.Wrapf(ErrInvalidDigest, "sha256 digest hex part has %d characters, want %d", len(hexPart), SHA256DigestHexLength)
-	}
-	for i := 0; i < len(hexPart); i++ {
-		c := hexPart[i]
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return errorsmod.Wrapf(ErrInvalidDigest, "sha256 digest hex part has %q at position %d (want lowercase hex)", c, i)
-		}
-	}
-	return nil
+	return validate.Digest(ErrInvalidDigest, d, validate.SHA256)
 }
 
 // ValidateDocument checks a document reference: a sha256 digest and, when
@@ -216,26 +189,6 @@ func validatePostmortemContent(p Postmortem) error {
 // validateText checks a free-text field: valid UTF-8, printable characters
 // only (unicode.IsPrint; with multiline also newline and tab), length within
 // [minLen, maxLen] bytes.
-func validateText(class error, what, s string, minLen, maxLen int, multiline bool) error {
-	if len(s) < minLen {
-		if minLen == 1 {
-			return errorsmod.Wrapf(class, "%s is required", what)
-		}
-		return errorsmod.Wrapf(class, "%s is %d bytes, at least %d required", what, len(s), minLen)
-	}
-	if len(s) > maxLen {
-		return errorsmod.Wrapf(class, "%s is %d bytes, at most %d allowed", what, len(s), maxLen)
-	}
-	if !utf8.ValidString(s) {
-		return errorsmod.Wrapf(class, "%s is not valid UTF-8", what)
-	}
-	for i, c := range s {
-		if multiline && (c == '\n' || c == '\t') {
-			continue
-		}
-		if !unicode.IsPrint(c) {
-			return errorsmod.Wrapf(class, "%s has non-printable character %U at byte %d", what, c, i)
-		}
-	}
-	return nil
+func validateText(class *errorsmod.Error, what, s string, minLen, maxLen int, multiline bool) error {
+	return validate.Text(class, what, s, minLen, maxLen, multiline)
 }
