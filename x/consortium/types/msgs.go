@@ -2,13 +2,13 @@ package types
 
 import (
 	"crypto/ed25519"
-	"fmt"
 	"regexp"
-	"unicode/utf8"
 
 	errorsmod "cosmossdk.io/errors"
 	"github.com/cometbft/cometbft/crypto/tmhash"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/shiplog/shiplog/x/internal/validate"
 )
 
 // Input bounds. They keep every stored record small and every list bounded.
@@ -39,8 +39,8 @@ func (o Organization) Validate() error {
 	if err := ValidateOrganizationID(o.Id); err != nil {
 		return err
 	}
-	if err := validateText("organization name", o.Name, 1, MaxNameLength); err != nil {
-		return errorsmod.Wrap(ErrInvalidOrganization, err.Error())
+	if err := validate.Text(ErrInvalidOrganization, "organization name", o.Name, 1, MaxNameLength, false); err != nil {
+		return err
 	}
 	return nil
 }
@@ -63,8 +63,8 @@ func (v Validator) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidValidator, "pub_key must be a %d-byte ed25519 key, got %d bytes",
 			ed25519.PublicKeySize, len(v.PubKey))
 	}
-	if err := validateText("moniker", v.Moniker, 1, MaxMonikerLength); err != nil {
-		return errorsmod.Wrap(ErrInvalidValidator, err.Error())
+	if err := validate.Text(ErrInvalidValidator, "moniker", v.Moniker, 1, MaxMonikerLength, false); err != nil {
+		return err
 	}
 	if err := ValidateOrganizationID(v.OrganizationId); err != nil {
 		return err
@@ -83,26 +83,11 @@ func ConsensusAddress(pubKey []byte) sdk.ConsAddress {
 
 // ValidateProposalText checks a proposal's title and summary.
 func ValidateProposalText(title, summary string) error {
-	if err := validateText("title", title, 1, MaxTitleLength); err != nil {
-		return errorsmod.Wrap(ErrInvalidProposal, err.Error())
+	if err := validate.Text(ErrInvalidProposal, "title", title, 1, MaxTitleLength, false); err != nil {
+		return err
 	}
-	if err := validateText("summary", summary, 0, MaxSummaryLength); err != nil {
-		return errorsmod.Wrap(ErrInvalidProposal, err.Error())
-	}
-	return nil
-}
-
-// validateText returns a plain error; callers wrap it in their own class.
-func validateText(field, s string, minLen, maxLen int) error {
-	if !utf8.ValidString(s) {
-		return fmt.Errorf("%s is not valid UTF-8", field)
-	}
-	n := utf8.RuneCountInString(s)
-	if n < minLen || n > maxLen {
-		if minLen > 0 && n == 0 {
-			return fmt.Errorf("%s is required", field)
-		}
-		return fmt.Errorf("%s has %d characters, the limit is %d", field, n, maxLen)
+	if err := validate.Text(ErrInvalidProposal, "summary", summary, 0, MaxSummaryLength, true); err != nil {
+		return err
 	}
 	return nil
 }
