@@ -10,7 +10,7 @@ LDFLAGS  := -X github.com/cosmos/cosmos-sdk/version.Name=shiplog \
             -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 GO_TEST_TIMEOUT ?= 25m
 
-.PHONY: all build install run clean-dev test test-unit test-system lint proto-gen bench
+.PHONY: all build install run clean-dev test test-unit test-system lint proto-gen bench localnet-start localnet-stop localnet-status localnet-clean
 
 all: build
 
@@ -50,3 +50,21 @@ proto-gen:
 ## and Commit on pebble, CheckTx cost, a filtered list over 10,000 records)
 bench:
 	go test -run '^$$' -bench . -benchmem -benchtime 3000x ./app/
+
+## localnet-start: four validators (one organisation each) on loopback from
+## ./build/localnet, created on first use by `shiplogd testnet init-files`;
+## logs and pids in build/localnet/nodeI.{log,pid}
+localnet-start: build
+	SHIPLOGD=$(BINARY) LOCALNET_DIR=$(BUILDDIR)/localnet ./scripts/localnet.sh start
+
+## localnet-stop: stop the localnet nodes by their pid files
+localnet-stop:
+	SHIPLOGD=$(BINARY) LOCALNET_DIR=$(BUILDDIR)/localnet ./scripts/localnet.sh stop
+
+## localnet-status: height, peers and last app hash of every localnet node
+localnet-status:
+	SHIPLOGD=$(BINARY) LOCALNET_DIR=$(BUILDDIR)/localnet ./scripts/localnet.sh status
+
+## localnet-clean: forget the localnet's state and keys (stop it first)
+localnet-clean: localnet-stop
+	rm -rf $(BUILDDIR)/localnet

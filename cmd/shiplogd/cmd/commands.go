@@ -36,6 +36,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
 	rootCmd.AddCommand(
 		server.StatusCommand(),
 		genesisCmd(tempApp),
+		testnetCmd(tempApp),
 		queryCmd(),
 		txCmd(),
 		keys.Commands(),
