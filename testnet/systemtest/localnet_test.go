@@ -22,7 +22,9 @@ type acked struct{ org, externalID, id string }
 // `shiplogd testnet init-files`; a record through one node is readable on all;
 // a validator killed with SIGKILL does not stop the chain (30 of 40 power
 // remain), catches up after a restart, and every node then agrees on the app
-// hash and holds every acknowledged record exactly once.
+// hash and holds every acknowledged record exactly once. Then two of four
+// stop (no blocks), one returns (blocks resume), and all four restart (state
+// and records persist).
 func TestLocalnetFourValidators(t *testing.T) {
 	ln := NewLocalnet(t, 4)
 	require.Len(t, ln.Accounts, 8)
@@ -118,5 +120,56 @@ func TestLocalnetFourValidators(t *testing.T) {
 		for _, r := range records {
 			require.Equal(t, 1, seen[r.org+"/"+r.externalID], "node%d: %s/%s", i, r.org, r.externalID)
 		}
+	}
+	requireSameAppHash(t, ln)
+
+	// Two of four stopped: 20 of 40 power is not more than 2/3, so no block
+	// may be committed (safety over liveness).
+	n2 := ln.Nodes[2]
+	n2.Stop()
+	n3.Stop()
+	halted := ln.MinHeight(n0, n1)
+	time.Sleep(8 * time.Second) // eight block intervals
+	require.LessOrEqual(t, ln.MinHeight(n0, n1), halted+1, "no new blocks with half of the power")
+	// One comes back: blocks resume, without divergence.
+	n2.Launch()
+	ln.WaitForHeight(halted+3, 60*time.Second, n0, n1, n2)
+	n3.Launch()
+	n3.WaitForHeight(ln.MinHeight(n0, n1, n2), 60*time.Second)
+	n2.WaitForREST(30 * time.Second)
+	n3.WaitForREST(30 * time.Second)
+	requireSameAppHash(t, ln)
+
+	// All four stopped and restarted: state and records persist, and the
+	// chain goes on.
+	before := ln.MinHeight(ln.Nodes...)
+	for _, n := range ln.Nodes {
+		n.Stop()
+	}
+	ln.LaunchAll(before+2, 90*time.Second)
+	for _, n := range ln.Nodes {
+		for _, r := range records {
+			readOn(n, r, 15*time.Second)
+		}
+	}
+	record(n0, "org0", "ln-ci-after-restart")
+	for _, n := range ln.Nodes {
+		readOn(n, records[len(records)-1], 15*time.Second)
+	}
+	requireSameAppHash(t, ln)
+}
+
+// requireSameAppHash checks every node reports the same app hash at the
+// highest height all of them have committed.
+func requireSameAppHash(t *testing.T, ln *Localnet) {
+	t.Helper()
+	common := ln.MinHeight(ln.Nodes...)
+	want, err := ln.Nodes[0].AppHashAt(common)
+	require.NoError(t, err)
+	require.NotEmpty(t, want)
+	for i, n := range ln.Nodes {
+		got, err := n.AppHashAt(common)
+		require.NoError(t, err)
+		require.Equal(t, want, got, "node%d's app hash at height %d", i, common)
 	}
 }
