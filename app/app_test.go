@@ -125,6 +125,12 @@ func (c *chain) signTxSeq(key cryptotypes.PrivKey, seq uint64, msgs ...sdk.Msg) 
 	return c.sign(key, accNum, seq, nil, msgs...)
 }
 
+// signBig signs a transaction that needs more than the default gas limit.
+func (c *chain) signBig(key cryptotypes.PrivKey, seq uint64, msgs ...sdk.Msg) []byte {
+	accNum, _ := c.account(key)
+	return c.signGas(key, accNum, seq, 20_000_000, nil, msgs...)
+}
+
 func (c *chain) account(key cryptotypes.PrivKey) (accNum, seq uint64) {
 	if acc := c.app.AccountKeeper.GetAccount(c.ctx(), sdk.AccAddress(key.PubKey().Address())); acc != nil {
 		return acc.GetAccountNumber(), acc.GetSequence()
@@ -133,10 +139,14 @@ func (c *chain) account(key cryptotypes.PrivKey) (accNum, seq uint64) {
 }
 
 func (c *chain) sign(key cryptotypes.PrivKey, accNum, seq uint64, fee sdk.Coins, msgs ...sdk.Msg) []byte {
+	return c.signGas(key, accNum, seq, 1_000_000, fee, msgs...)
+}
+
+func (c *chain) signGas(key cryptotypes.PrivKey, accNum, seq, gas uint64, fee sdk.Coins, msgs ...sdk.Msg) []byte {
 	txCfg := c.app.TxConfig()
 	b := txCfg.NewTxBuilder()
 	require.NoError(c.t, b.SetMsgs(msgs...))
-	b.SetGasLimit(1_000_000)
+	b.SetGasLimit(gas)
 	b.SetFeeAmount(fee)
 	sig := signing.SignatureV2{PubKey: key.PubKey(), Data: &signing.SingleSignatureData{SignMode: signing.SignMode_SIGN_MODE_DIRECT}, Sequence: seq}
 	require.NoError(c.t, b.SetSignatures(sig))

@@ -81,6 +81,41 @@ func BenchmarkRecordDeployment(b *testing.B) {
 	b.ReportMetric(float64(blocks*perBlock)/elapsed.Seconds(), "records/s")
 }
 
+// BenchmarkRecordDeploymentsBatched measures the same path with 100 records
+// per MsgRecordDeployments and 10 such transactions per block: one signature
+// check per 100 records.
+func BenchmarkRecordDeploymentsBatched(b *testing.B) {
+	const perTx, txsPerBlock = 100, 10
+	c, keys := benchChain(b, txsPerBlock)
+	blocks := (b.N + perTx*txsPerBlock - 1) / (perTx * txsPerBlock)
+	txs := make([][]byte, 0, blocks*txsPerBlock)
+	seqs := make(map[string]uint64, len(keys))
+	for i := 0; i < blocks*txsPerBlock; i++ {
+		k := keys[i%len(keys)]
+		msg := &deploymentstypes.MsgRecordDeployments{Deployer: addr(k)}
+		for j := 0; j < perTx; j++ {
+			one := recordMsg(addr(k), fmt.Sprintf("batch-%d-%d", i, j))
+			one.Service = fmt.Sprintf("svc-%d", j%50)
+			msg.Records = append(msg.Records, deploymentstypes.DeploymentRecord{
+				Service: one.Service, Environment: one.Environment, Version: one.Version,
+				Artifacts: one.Artifacts, Source: one.Source, Strategy: one.Strategy, ExternalId: one.ExternalId,
+			})
+		}
+		txs = append(txs, c.signBig(k, seqs[addr(k)], msg))
+		seqs[addr(k)]++
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < blocks; i++ {
+		res := c.nextBlock(txs[i*txsPerBlock : (i+1)*txsPerBlock]...)
+		if res.TxResults[0].Code != 0 {
+			b.Fatal(res.TxResults[0].Log)
+		}
+	}
+	b.ReportMetric(float64(blocks*txsPerBlock*perTx)/time.Since(start).Seconds(), "records/s")
+}
+
 // BenchmarkCheckTx measures mempool admission of one signed record.
 func BenchmarkCheckTx(b *testing.B) {
 	c, keys := benchChain(b, 1)

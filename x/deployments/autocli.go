@@ -53,9 +53,10 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			Service:              types.Msg_serviceDesc.ServiceName,
 			EnhanceCustomCommand: true,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
-				// Both messages have hand-written commands in client/cli.
+				// Every message has a hand-written command in client/cli.
 				{RpcMethod: "RecordDeployment", Skip: true},
 				{RpcMethod: "UpdateDeploymentStatus", Skip: true},
+				{RpcMethod: "RecordDeployments", Skip: true},
 			},
 		},
 	}

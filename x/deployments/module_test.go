@@ -45,7 +45,7 @@ func TestModuleBasics(t *testing.T) {
 	require.Equal(t, uint64(1), am.ConsensusVersion())
 	require.Equal(t, types.MsgRoles(), am.MsgRoles())
 
-	for _, url := range []string{"/shiplog.deployments.v1.MsgRecordDeployment", "/shiplog.deployments.v1.MsgUpdateDeploymentStatus"} {
+	for _, url := range []string{"/shiplog.deployments.v1.MsgRecordDeployment", "/shiplog.deployments.v1.MsgUpdateDeploymentStatus", "/shiplog.deployments.v1.MsgRecordDeployments"} {
 		msg, err := encCfg.InterfaceRegistry.Resolve(url)
 		require.NoError(t, err, url)
 		require.Implements(t, (*sdk.Msg)(nil), msg)
@@ -57,6 +57,10 @@ func TestModuleBasics(t *testing.T) {
 	bz, err = encCfg.Amino.MarshalJSON(&types.MsgRecordDeployment{})
 	require.NoError(t, err)
 	require.Contains(t, string(bz), "shiplog/deployments/MsgRecordDeployment")
+	bz, err = encCfg.Amino.MarshalJSON(&types.MsgRecordDeployments{})
+	require.NoError(t, err)
+	require.Contains(t, string(bz), `"shiplog/deployments/MsgRecordDeployments"`)
+	require.Equal(t, consortiumtypes.ROLE_DEPLOYER, types.MsgRoles()["/shiplog.deployments.v1.MsgRecordDeployments"])
 
 	cmd := am.GetTxCmd()
 	require.Equal(t, types.ModuleName, cmd.Name())
@@ -91,6 +95,7 @@ func TestModuleRegisterServices(t *testing.T) {
 	require.NoError(t, cfg.Error())
 	require.NotNil(t, msgRouter.HandlerByTypeURL("/shiplog.deployments.v1.MsgRecordDeployment"))
 	require.NotNil(t, msgRouter.HandlerByTypeURL("/shiplog.deployments.v1.MsgUpdateDeploymentStatus"))
+	require.NotNil(t, msgRouter.HandlerByTypeURL("/shiplog.deployments.v1.MsgRecordDeployments"))
 	for _, m := range []string{"Deployment", "Deployments", "Current", "DeploymentByExternalID"} {
 		require.NotNil(t, queryRouter.Route("/shiplog.deployments.v1.Query/"+m), m)
 	}

@@ -333,6 +333,26 @@ func (k Keeper) RecordDeployment(ctx context.Context, deployer, orgID string, ms
 	return id, false, nil
 }
 
+// RecordDeployments records msgs (validated, all signed by deployer of
+// organization orgID) in order through RecordDeployment, so each one sees the
+// records written before it: a later message may roll back an earlier one,
+// and a repeated external id is a replay (same content: the earlier id,
+// existing=true) or ErrConflict. The first failure is returned wrapped with
+// "record <index>" (0-based) and keeps its error class; the records written
+// before it are not undone here — the caller runs on a cached store that the
+// SDK discards when the message fails.
+func (k Keeper) RecordDeployments(ctx context.Context, deployer, orgID string, msgs []*types.MsgRecordDeployment) (ids []uint64, existing []bool, err error) {
+	ids = make([]uint64, len(msgs))
+	existing = make([]bool, len(msgs))
+	for i, msg := range msgs {
+		ids[i], existing[i], err = k.RecordDeployment(ctx, deployer, orgID, msg)
+		if err != nil {
+			return nil, nil, types.WrapRecordIndex(err, i)
+		}
+	}
+	return ids, existing, nil
+}
+
 // UpdateDeploymentStatus moves deployment id to status to on behalf of actor
 // (canonical address string) of organization orgID. Only the recording
 // organisation may do so, and only from in_progress to a final status.

@@ -44,6 +44,32 @@ func (s msgServer) RecordDeployment(ctx context.Context, msg *types.MsgRecordDep
 	return &types.MsgRecordDeploymentResponse{Id: id, Existing: existing}, nil
 }
 
+// RecordDeployments records a batch of deployments for the signer's
+// organisation, all or nothing: every record is validated first, then
+// recorded in order exactly like a MsgRecordDeployment. On an error the SDK
+// discards the message's writes and events.
+func (s msgServer) RecordDeployments(ctx context.Context, msg *types.MsgRecordDeployments) (*types.MsgRecordDeploymentsResponse, error) {
+	if msg == nil {
+		return nil, errorsmod.Wrap(types.ErrInvalidDeployment, "empty message")
+	}
+	addr, deployer, err := s.decodeAddress(msg.Deployer)
+	if err != nil {
+		return nil, errorsmod.Wrap(err, "deployer")
+	}
+	if err := msg.Validate(); err != nil {
+		return nil, err
+	}
+	orgID, err := s.requireDeployer(ctx, addr, deployer)
+	if err != nil {
+		return nil, err
+	}
+	ids, existing, err := s.Keeper.RecordDeployments(ctx, deployer, orgID, msg.Msgs())
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgRecordDeploymentsResponse{Ids: ids, Existing: existing}, nil
+}
+
 // UpdateDeploymentStatus moves an in-progress deployment to a final status.
 func (s msgServer) UpdateDeploymentStatus(ctx context.Context, msg *types.MsgUpdateDeploymentStatus) (*types.MsgUpdateDeploymentStatusResponse, error) {
 	if msg == nil {

@@ -12,6 +12,7 @@ import (
 func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	cdc.RegisterConcrete(&MsgRecordDeployment{}, "shiplog/deployments/MsgRecordDeployment", nil)
 	cdc.RegisterConcrete(&MsgUpdateDeploymentStatus{}, "shiplog/deployments/MsgUpdateDeploymentStatus", nil)
+	cdc.RegisterConcrete(&MsgRecordDeployments{}, "shiplog/deployments/MsgRecordDeployments", nil)
 }
 
 // RegisterInterfaces registers the module's messages as sdk.Msg implementations.
@@ -19,6 +20,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 	registry.RegisterImplementations((*sdk.Msg)(nil),
 		&MsgRecordDeployment{},
 		&MsgUpdateDeploymentStatus{},
+		&MsgRecordDeployments{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

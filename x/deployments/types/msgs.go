@@ -10,7 +10,12 @@ import (
 var (
 	_ sdk.Msg = &MsgRecordDeployment{}
 	_ sdk.Msg = &MsgUpdateDeploymentStatus{}
+	_ sdk.Msg = &MsgRecordDeployments{}
 )
+
+// MaxBatchRecords is the most records one MsgRecordDeployments may carry; it
+// needs at least one.
+const MaxBatchRecords = 100
 
 // Validate runs every stateless check of MsgRecordDeployment except the
 // deployer address, which needs the chain's address codec (the msg server
@@ -103,4 +108,65 @@ func (m *MsgUpdateDeploymentStatus) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidStatus, "unknown status %d", int32(m.Status))
 	}
 	return ValidateReason(m.Reason)
+}
+
+// Msg returns the MsgRecordDeployment that deployer would sign for the
+// record's content. A batch record goes through exactly the checks, the
+// idempotency rules (same content digest) and the keeper path of that message.
+func (r DeploymentRecord) Msg(deployer string) *MsgRecordDeployment {
+	return &MsgRecordDeployment{
+		Deployer:       deployer,
+		Service:        r.Service,
+		Environment:    r.Environment,
+		Version:        r.Version,
+		Artifacts:      r.Artifacts,
+		Source:         r.Source,
+		Pipeline:       r.Pipeline,
+		Strategy:       r.Strategy,
+		Status:         r.Status,
+		RollbackOf:     r.RollbackOf,
+		Labels:         r.Labels,
+		ExternalId:     r.ExternalId,
+		Reason:         r.Reason,
+		FixesIncidents: r.FixesIncidents,
+		BreakGlass:     r.BreakGlass,
+	}
+}
+
+// Msgs returns one MsgRecordDeployment per record, in order, all signed by
+// the batch's deployer.
+func (m *MsgRecordDeployments) Msgs() []*MsgRecordDeployment {
+	out := make([]*MsgRecordDeployment, len(m.Records))
+	for i, r := range m.Records {
+		out[i] = r.Msg(m.Deployer)
+	}
+	return out
+}
+
+// Validate checks the record count (1 to MaxBatchRecords) and runs
+// MsgRecordDeployment.Validate on every record in order; the first failure
+// is returned wrapped with "record <index>" (0-based), keeping its error
+// class. The deployer address is checked by the msg server.
+func (m *MsgRecordDeployments) Validate() error {
+	if m == nil {
+		return errorsmod.Wrap(ErrInvalidDeployment, "empty message")
+	}
+	if len(m.Records) == 0 {
+		return errorsmod.Wrap(ErrInvalidDeployment, "at least one record is required")
+	}
+	if len(m.Records) > MaxBatchRecords {
+		return errorsmod.Wrapf(ErrInvalidDeployment, "%d records; at most %d per message", len(m.Records), MaxBatchRecords)
+	}
+	for i, msg := range m.Msgs() {
+		if err := msg.Validate(); err != nil {
+			return WrapRecordIndex(err, i)
+		}
+	}
+	return nil
+}
+
+// WrapRecordIndex prefixes err with "record <i>" (the 0-based index in a
+// MsgRecordDeployments); errors.Is and the ABCI code still see err's class.
+func WrapRecordIndex(err error, i int) error {
+	return errorsmod.Wrapf(err, "record %d", i)
 }

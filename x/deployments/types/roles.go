@@ -12,5 +12,6 @@ func MsgRoles() consortiumtypes.MsgRoles {
 	return consortiumtypes.MsgRoles{
 		sdk.MsgTypeURL(&MsgRecordDeployment{}):       consortiumtypes.ROLE_DEPLOYER,
 		sdk.MsgTypeURL(&MsgUpdateDeploymentStatus{}): consortiumtypes.ROLE_DEPLOYER,
+		sdk.MsgTypeURL(&MsgRecordDeployments{}):      consortiumtypes.ROLE_DEPLOYER,
 	}
 }

@@ -100,8 +100,8 @@ func TestValidateDigest(t *testing.T) {
 
 func TestMsgRolesCoverEveryMsg(t *testing.T) {
 	roles := types.MsgRoles()
-	require.Len(t, roles, 2)
-	for _, url := range []string{"/shiplog.deployments.v1.MsgRecordDeployment", "/shiplog.deployments.v1.MsgUpdateDeploymentStatus"} {
+	require.Len(t, roles, 3)
+	for _, url := range []string{"/shiplog.deployments.v1.MsgRecordDeployment", "/shiplog.deployments.v1.MsgUpdateDeploymentStatus", "/shiplog.deployments.v1.MsgRecordDeployments"} {
 		role, ok := roles[url]
 		require.True(t, ok, url)
 		require.Equal(t, "deployer", role.ShortName())

@@ -352,61 +352,332 @@ func (m *MsgUpdateDeploymentStatusResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgUpdateDeploymentStatusResponse proto.InternalMessageInfo
 
+// DeploymentRecord is the content of one MsgRecordDeployment without the
+// signer: the fields keep their names and numbers (2 to 15), so a record
+// encodes exactly like a MsgRecordDeployment with an empty deployer and has
+// the same content digest.
+type DeploymentRecord struct {
+	Service        string           `protobuf:"bytes,2,opt,name=service,proto3" json:"service,omitempty"`
+	Environment    string           `protobuf:"bytes,3,opt,name=environment,proto3" json:"environment,omitempty"`
+	Version        string           `protobuf:"bytes,4,opt,name=version,proto3" json:"version,omitempty"`
+	Artifacts      []Artifact       `protobuf:"bytes,5,rep,name=artifacts,proto3" json:"artifacts"`
+	Source         Source           `protobuf:"bytes,6,opt,name=source,proto3" json:"source"`
+	Pipeline       Pipeline         `protobuf:"bytes,7,opt,name=pipeline,proto3" json:"pipeline"`
+	Strategy       Strategy         `protobuf:"varint,8,opt,name=strategy,proto3,enum=shiplog.deployments.v1.Strategy" json:"strategy,omitempty"`
+	Status         DeploymentStatus `protobuf:"varint,9,opt,name=status,proto3,enum=shiplog.deployments.v1.DeploymentStatus" json:"status,omitempty"`
+	RollbackOf     uint64           `protobuf:"varint,10,opt,name=rollback_of,json=rollbackOf,proto3" json:"rollback_of,omitempty"`
+	Labels         []Label          `protobuf:"bytes,11,rep,name=labels,proto3" json:"labels"`
+	ExternalId     string           `protobuf:"bytes,12,opt,name=external_id,json=externalId,proto3" json:"external_id,omitempty"`
+	Reason         string           `protobuf:"bytes,13,opt,name=reason,proto3" json:"reason,omitempty"`
+	FixesIncidents []uint64         `protobuf:"varint,14,rep,packed,name=fixes_incidents,json=fixesIncidents,proto3" json:"fixes_incidents,omitempty"`
+	BreakGlass     string           `protobuf:"bytes,15,opt,name=break_glass,json=breakGlass,proto3" json:"break_glass,omitempty"`
+}
+
+func (m *DeploymentRecord) Reset()         { *m = DeploymentRecord{} }
+func (m *DeploymentRecord) String() string { return proto.CompactTextString(m) }
+func (*DeploymentRecord) ProtoMessage()    {}
+func (*DeploymentRecord) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6933ec5077800695, []int{4}
+}
+func (m *DeploymentRecord) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *DeploymentRecord) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_DeploymentRecord.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *DeploymentRecord) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_DeploymentRecord.Merge(m, src)
+}
+func (m *DeploymentRecord) XXX_Size() int {
+	return m.Size()
+}
+func (m *DeploymentRecord) XXX_DiscardUnknown() {
+	xxx_messageInfo_DeploymentRecord.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_DeploymentRecord proto.InternalMessageInfo
+
+func (m *DeploymentRecord) GetService() string {
+	if m != nil {
+		return m.Service
+	}
+	return ""
+}
+
+func (m *DeploymentRecord) GetEnvironment() string {
+	if m != nil {
+		return m.Environment
+	}
+	return ""
+}
+
+func (m *DeploymentRecord) GetVersion() string {
+	if m != nil {
+		return m.Version
+	}
+	return ""
+}
+
+func (m *DeploymentRecord) GetArtifacts() []Artifact {
+	if m != nil {
+		return m.Artifacts
+	}
+	return nil
+}
+
+func (m *DeploymentRecord) GetSource() Source {
+	if m != nil {
+		return m.Source
+	}
+	return Source{}
+}
+
+func (m *DeploymentRecord) GetPipeline() Pipeline {
+	if m != nil {
+		return m.Pipeline
+	}
+	return Pipeline{}
+}
+
+func (m *DeploymentRecord) GetStrategy() Strategy {
+	if m != nil {
+		return m.Strategy
+	}
+	return STRATEGY_UNSPECIFIED
+}
+
+func (m *DeploymentRecord) GetStatus() DeploymentStatus {
+	if m != nil {
+		return m.Status
+	}
+	return DEPLOYMENT_STATUS_UNSPECIFIED
+}
+
+func (m *DeploymentRecord) GetRollbackOf() uint64 {
+	if m != nil {
+		return m.RollbackOf
+	}
+	return 0
+}
+
+func (m *DeploymentRecord) GetLabels() []Label {
+	if m != nil {
+		return m.Labels
+	}
+	return nil
+}
+
+func (m *DeploymentRecord) GetExternalId() string {
+	if m != nil {
+		return m.ExternalId
+	}
+	return ""
+}
+
+func (m *DeploymentRecord) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+func (m *DeploymentRecord) GetFixesIncidents() []uint64 {
+	if m != nil {
+		return m.FixesIncidents
+	}
+	return nil
+}
+
+func (m *DeploymentRecord) GetBreakGlass() string {
+	if m != nil {
+		return m.BreakGlass
+	}
+	return ""
+}
+
+// MsgRecordDeployments records up to 100 deployments in one message. Each
+// record is handled exactly like a MsgRecordDeployment signed by deployer, in
+// order; the first failing record fails the whole message and nothing is
+// written.
+type MsgRecordDeployments struct {
+	Deployer string             `protobuf:"bytes,1,opt,name=deployer,proto3" json:"deployer,omitempty"`
+	Records  []DeploymentRecord `protobuf:"bytes,2,rep,name=records,proto3" json:"records"`
+}
+
+func (m *MsgRecordDeployments) Reset()         { *m = MsgRecordDeployments{} }
+func (m *MsgRecordDeployments) String() string { return proto.CompactTextString(m) }
+func (*MsgRecordDeployments) ProtoMessage()    {}
+func (*MsgRecordDeployments) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6933ec5077800695, []int{5}
+}
+func (m *MsgRecordDeployments) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRecordDeployments) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRecordDeployments.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRecordDeployments) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRecordDeployments.Merge(m, src)
+}
+func (m *MsgRecordDeployments) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRecordDeployments) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRecordDeployments.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRecordDeployments proto.InternalMessageInfo
+
+func (m *MsgRecordDeployments) GetDeployer() string {
+	if m != nil {
+		return m.Deployer
+	}
+	return ""
+}
+
+func (m *MsgRecordDeployments) GetRecords() []DeploymentRecord {
+	if m != nil {
+		return m.Records
+	}
+	return nil
+}
+
+// MsgRecordDeploymentsResponse is parallel to the message's records.
+type MsgRecordDeploymentsResponse struct {
+	Ids      []uint64 `protobuf:"varint,1,rep,packed,name=ids,proto3" json:"ids,omitempty"`
+	Existing []bool   `protobuf:"varint,2,rep,packed,name=existing,proto3" json:"existing,omitempty"`
+}
+
+func (m *MsgRecordDeploymentsResponse) Reset()         { *m = MsgRecordDeploymentsResponse{} }
+func (m *MsgRecordDeploymentsResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgRecordDeploymentsResponse) ProtoMessage()    {}
+func (*MsgRecordDeploymentsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6933ec5077800695, []int{6}
+}
+func (m *MsgRecordDeploymentsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRecordDeploymentsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRecordDeploymentsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRecordDeploymentsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRecordDeploymentsResponse.Merge(m, src)
+}
+func (m *MsgRecordDeploymentsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRecordDeploymentsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRecordDeploymentsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRecordDeploymentsResponse proto.InternalMessageInfo
+
+func (m *MsgRecordDeploymentsResponse) GetIds() []uint64 {
+	if m != nil {
+		return m.Ids
+	}
+	return nil
+}
+
+func (m *MsgRecordDeploymentsResponse) GetExisting() []bool {
+	if m != nil {
+		return m.Existing
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*MsgRecordDeployment)(nil), "shiplog.deployments.v1.MsgRecordDeployment")
 	proto.RegisterType((*MsgRecordDeploymentResponse)(nil), "shiplog.deployments.v1.MsgRecordDeploymentResponse")
 	proto.RegisterType((*MsgUpdateDeploymentStatus)(nil), "shiplog.deployments.v1.MsgUpdateDeploymentStatus")
 	proto.RegisterType((*MsgUpdateDeploymentStatusResponse)(nil), "shiplog.deployments.v1.MsgUpdateDeploymentStatusResponse")
+	proto.RegisterType((*DeploymentRecord)(nil), "shiplog.deployments.v1.DeploymentRecord")
+	proto.RegisterType((*MsgRecordDeployments)(nil), "shiplog.deployments.v1.MsgRecordDeployments")
+	proto.RegisterType((*MsgRecordDeploymentsResponse)(nil), "shiplog.deployments.v1.MsgRecordDeploymentsResponse")
 }
 
 func init() { proto.RegisterFile("shiplog/deployments/v1/tx.proto", fileDescriptor_6933ec5077800695) }
 
 var fileDescriptor_6933ec5077800695 = []byte{
-	// 704 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x54, 0xc1, 0x4f, 0x13, 0x4f,
-	0x14, 0xee, 0xb6, 0xa5, 0x94, 0xe9, 0xef, 0x57, 0x74, 0x24, 0x38, 0xd4, 0x58, 0xd6, 0x7a, 0xa0,
-	0xc1, 0xb0, 0x1b, 0xc0, 0x0b, 0x48, 0xa2, 0x34, 0x24, 0x4a, 0x22, 0xd1, 0x6c, 0xe3, 0xc5, 0x4b,
-	0xb3, 0xdd, 0x9d, 0x2e, 0x13, 0xb6, 0x3b, 0x9b, 0x99, 0xa1, 0x29, 0x37, 0x63, 0xa2, 0x07, 0xbd,
-	0xf8, 0xa7, 0x70, 0xf0, 0x8f, 0xe0, 0x48, 0x3c, 0x79, 0x32, 0x06, 0x0e, 0xfc, 0x13, 0x1e, 0xcc,
-	0xce, 0xce, 0x6e, 0x51, 0x76, 0x4d, 0xe0, 0x02, 0x7d, 0xdf, 0xfb, 0xbe, 0xf7, 0x66, 0xdf, 0xf7,
-	0x66, 0xc0, 0x22, 0xdf, 0x27, 0xa1, 0x4f, 0x3d, 0xd3, 0xc5, 0xa1, 0x4f, 0x8f, 0x86, 0x38, 0x10,
-	0xdc, 0x1c, 0xad, 0x9a, 0x62, 0x6c, 0x84, 0x8c, 0x0a, 0x0a, 0xe7, 0x15, 0xc1, 0xb8, 0x44, 0x30,
-	0x46, 0xab, 0x8d, 0xdb, 0xf6, 0x90, 0x04, 0xd4, 0x94, 0x7f, 0x63, 0x6a, 0xe3, 0xae, 0x43, 0xf9,
-	0x90, 0x72, 0x73, 0xc8, 0xbd, 0xa8, 0xc4, 0x90, 0x7b, 0x2a, 0xb1, 0x10, 0x27, 0x7a, 0x32, 0x32,
-	0xe3, 0x40, 0xa5, 0xe6, 0x3c, 0xea, 0xd1, 0x18, 0x8f, 0x7e, 0x29, 0xb4, 0x95, 0x77, 0xaa, 0xa3,
-	0x10, 0x2b, 0x65, 0xeb, 0x43, 0x05, 0xdc, 0xd9, 0xe3, 0x9e, 0x85, 0x1d, 0xca, 0xdc, 0x9d, 0x94,
-	0x07, 0x1f, 0x83, 0x6a, 0xac, 0xc2, 0x0c, 0x69, 0xba, 0xd6, 0x9e, 0xe9, 0xa0, 0x6f, 0x5f, 0x57,
-	0xe6, 0x54, 0xd7, 0x6d, 0xd7, 0x65, 0x98, 0xf3, 0xae, 0x60, 0x24, 0xf0, 0xac, 0x94, 0x09, 0x11,
-	0x98, 0xe6, 0x98, 0x8d, 0x88, 0x83, 0x51, 0x31, 0x12, 0x59, 0x49, 0x08, 0x75, 0x50, 0xc3, 0xc1,
-	0x88, 0x30, 0x1a, 0x44, 0xe5, 0x51, 0x49, 0x66, 0x2f, 0x43, 0x91, 0x76, 0x84, 0x19, 0x27, 0x34,
-	0x40, 0xe5, 0x58, 0xab, 0x42, 0xb8, 0x03, 0x66, 0x6c, 0x26, 0xc8, 0xc0, 0x76, 0x04, 0x47, 0x53,
-	0x7a, 0xa9, 0x5d, 0x5b, 0xd3, 0x8d, 0xec, 0x81, 0x1a, 0xdb, 0x8a, 0xd8, 0x29, 0x9f, 0xfc, 0x58,
-	0x2c, 0x58, 0x13, 0x21, 0xdc, 0x02, 0x15, 0x4e, 0x0f, 0x99, 0x83, 0x51, 0x45, 0xd7, 0xda, 0xb5,
-	0xb5, 0x66, 0x5e, 0x89, 0xae, 0x64, 0xa9, 0x02, 0x4a, 0x03, 0x3b, 0xa0, 0x1a, 0x92, 0x10, 0xfb,
-	0x24, 0xc0, 0x68, 0x5a, 0xea, 0x73, 0x8f, 0xf0, 0x5a, 0xf1, 0x54, 0x85, 0x54, 0x07, 0xb7, 0x40,
-	0x95, 0x0b, 0x66, 0x0b, 0xec, 0x1d, 0xa1, 0xaa, 0xae, 0xb5, 0xeb, 0xf9, 0x35, 0xba, 0x8a, 0x67,
-	0xa5, 0x0a, 0xf8, 0x0c, 0x54, 0xb8, 0xb0, 0xc5, 0x21, 0x47, 0x33, 0x52, 0xdb, 0xce, 0xd3, 0x4e,
-	0x5c, 0xec, 0x4a, 0xbe, 0xa5, 0x74, 0x70, 0x11, 0xd4, 0x18, 0xf5, 0xfd, 0xbe, 0xed, 0x1c, 0xf4,
-	0xe8, 0x00, 0x01, 0x5d, 0x6b, 0x97, 0x2d, 0x90, 0x40, 0xaf, 0x06, 0xf0, 0x09, 0xa8, 0xf8, 0x76,
-	0x1f, 0xfb, 0x1c, 0xd5, 0xe4, 0x94, 0xef, 0xe7, 0xb5, 0x78, 0x19, 0xb1, 0x92, 0x09, 0xc5, 0x92,
-	0xa8, 0x3a, 0x1e, 0x0b, 0xcc, 0x02, 0xdb, 0xef, 0x11, 0x17, 0xfd, 0x27, 0x3d, 0x04, 0x09, 0xb4,
-	0xeb, 0xc2, 0x79, 0x50, 0x61, 0xd8, 0xe6, 0x34, 0x40, 0xff, 0xcb, 0x9c, 0x8a, 0xe0, 0x12, 0x98,
-	0x1d, 0x90, 0x31, 0xe6, 0x3d, 0x12, 0x38, 0xc4, 0x8d, 0x5a, 0xa0, 0xba, 0x5e, 0x6a, 0x97, 0xad,
-	0xba, 0x84, 0x77, 0x13, 0x34, 0xea, 0xd0, 0x67, 0xd8, 0x3e, 0xe8, 0x79, 0xbe, 0xcd, 0x39, 0x9a,
-	0x8d, 0x3b, 0x48, 0xe8, 0x79, 0x84, 0x6c, 0x6e, 0xbc, 0xbf, 0x38, 0x5e, 0x4e, 0xb7, 0xf1, 0xd3,
-	0xc5, 0xf1, 0xf2, 0x52, 0xd6, 0x15, 0xc8, 0xd8, 0xf7, 0xd6, 0x2e, 0xb8, 0x97, 0x01, 0x5b, 0x98,
-	0x87, 0x34, 0xe0, 0x18, 0xd6, 0x41, 0x91, 0xb8, 0xf2, 0x22, 0x94, 0xad, 0x22, 0x71, 0x61, 0x03,
-	0x54, 0xf1, 0x98, 0x70, 0x41, 0x02, 0x4f, 0x6e, 0x7a, 0xd5, 0x4a, 0xe3, 0xd6, 0x2f, 0x0d, 0x2c,
-	0xec, 0x71, 0xef, 0x4d, 0xe8, 0xda, 0x02, 0xff, 0x6d, 0xc6, 0x0d, 0x2f, 0x56, 0xdc, 0xbf, 0x98,
-	0xf6, 0x9f, 0x2c, 0x43, 0xe9, 0x86, 0xcb, 0x30, 0x71, 0xa3, 0x7c, 0xd9, 0x8d, 0xcd, 0xa7, 0x57,
-	0x66, 0xb8, 0x92, 0x33, 0xc3, 0xec, 0x0f, 0x6c, 0x3d, 0x04, 0x0f, 0x72, 0x93, 0xc9, 0x3c, 0xd7,
-	0x3e, 0x17, 0x41, 0x69, 0x8f, 0x7b, 0x50, 0x80, 0x5b, 0x57, 0x9e, 0x9e, 0x47, 0x79, 0xdf, 0x92,
-	0x61, 0x50, 0x63, 0xfd, 0x1a, 0xe4, 0xd4, 0xcd, 0x8f, 0x1a, 0x98, 0xcf, 0xb1, 0x67, 0xf5, 0x1f,
-	0xf5, 0xb2, 0x25, 0x8d, 0x8d, 0x6b, 0x4b, 0x92, 0x83, 0x34, 0xa6, 0xde, 0x5d, 0x1c, 0x2f, 0x6b,
-	0x9d, 0x17, 0x27, 0x67, 0x4d, 0xed, 0xf4, 0xac, 0xa9, 0xfd, 0x3c, 0x6b, 0x6a, 0x5f, 0xce, 0x9b,
-	0x85, 0xd3, 0xf3, 0x66, 0xe1, 0xfb, 0x79, 0xb3, 0xf0, 0xd6, 0xf0, 0x88, 0xd8, 0x3f, 0xec, 0x1b,
-	0x0e, 0x1d, 0x9a, 0x89, 0x0d, 0xc9, 0xff, 0xf1, 0x1f, 0x86, 0xc8, 0x47, 0xbd, 0x5f, 0x91, 0xaf,
-	0xfa, 0xfa, 0xef, 0x00, 0x00, 0x00, 0xff, 0xff, 0x8d, 0x7a, 0xea, 0xaf, 0x91, 0x06, 0x00, 0x00,
+	// 813 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xec, 0x56, 0x4f, 0x6f, 0xeb, 0x44,
+	0x10, 0x8f, 0xe3, 0x34, 0x4d, 0x37, 0x90, 0x97, 0xb7, 0x54, 0x65, 0x5f, 0x80, 0xd4, 0x98, 0xc3,
+	0xb3, 0x0a, 0x2f, 0x51, 0xff, 0x5c, 0x1a, 0x2a, 0x41, 0xa3, 0x4a, 0xb4, 0xa8, 0x15, 0xc8, 0x11,
+	0x17, 0x2e, 0x91, 0x63, 0x6f, 0xdc, 0x55, 0x1d, 0xaf, 0xb5, 0xeb, 0x86, 0xf4, 0x86, 0x10, 0x70,
+	0xe0, 0xc4, 0x8d, 0xaf, 0xd1, 0x03, 0x1f, 0xa2, 0xc7, 0xaa, 0x27, 0x4e, 0x08, 0xb5, 0x87, 0x7e,
+	0x09, 0x0e, 0xc8, 0xeb, 0xb5, 0x13, 0x1a, 0x1b, 0x35, 0xbd, 0x70, 0xe9, 0x25, 0xf1, 0xcc, 0xfc,
+	0x7e, 0x33, 0xbb, 0xbf, 0x9d, 0x1d, 0x2d, 0x58, 0xe7, 0xa7, 0x24, 0xf0, 0xa8, 0xdb, 0x76, 0x70,
+	0xe0, 0xd1, 0x8b, 0x11, 0xf6, 0x43, 0xde, 0x1e, 0x6f, 0xb6, 0xc3, 0x49, 0x2b, 0x60, 0x34, 0xa4,
+	0x70, 0x4d, 0x02, 0x5a, 0x33, 0x80, 0xd6, 0x78, 0xb3, 0xf1, 0xd2, 0x1a, 0x11, 0x9f, 0xb6, 0xc5,
+	0x6f, 0x0c, 0x6d, 0xbc, 0x6b, 0x53, 0x3e, 0xa2, 0xbc, 0x3d, 0xe2, 0x6e, 0x94, 0x62, 0xc4, 0x5d,
+	0x19, 0x78, 0x15, 0x07, 0xfa, 0xc2, 0x6a, 0xc7, 0x86, 0x0c, 0xad, 0xba, 0xd4, 0xa5, 0xb1, 0x3f,
+	0xfa, 0x92, 0x5e, 0x3d, 0x6f, 0x55, 0x17, 0x01, 0x96, 0x4c, 0xfd, 0xa7, 0x32, 0x78, 0xe7, 0x84,
+	0xbb, 0x26, 0xb6, 0x29, 0x73, 0x0e, 0x52, 0x1c, 0xdc, 0x01, 0x95, 0x98, 0x85, 0x19, 0x52, 0x34,
+	0xc5, 0x58, 0xe9, 0xa2, 0x9b, 0xdf, 0xdf, 0xac, 0xca, 0xaa, 0xfb, 0x8e, 0xc3, 0x30, 0xe7, 0xbd,
+	0x90, 0x11, 0xdf, 0x35, 0x53, 0x24, 0x44, 0x60, 0x99, 0x63, 0x36, 0x26, 0x36, 0x46, 0xc5, 0x88,
+	0x64, 0x26, 0x26, 0xd4, 0x40, 0x15, 0xfb, 0x63, 0xc2, 0xa8, 0x1f, 0xa5, 0x47, 0xaa, 0x88, 0xce,
+	0xba, 0x22, 0xee, 0x18, 0x33, 0x4e, 0xa8, 0x8f, 0x4a, 0x31, 0x57, 0x9a, 0xf0, 0x00, 0xac, 0x58,
+	0x2c, 0x24, 0x43, 0xcb, 0x0e, 0x39, 0x5a, 0xd2, 0x54, 0xa3, 0xba, 0xa5, 0xb5, 0xb2, 0x05, 0x6d,
+	0xed, 0x4b, 0x60, 0xb7, 0x74, 0xf5, 0xe7, 0x7a, 0xc1, 0x9c, 0x12, 0xe1, 0x1e, 0x28, 0x73, 0x7a,
+	0xce, 0x6c, 0x8c, 0xca, 0x9a, 0x62, 0x54, 0xb7, 0x9a, 0x79, 0x29, 0x7a, 0x02, 0x25, 0x13, 0x48,
+	0x0e, 0xec, 0x82, 0x4a, 0x40, 0x02, 0xec, 0x11, 0x1f, 0xa3, 0x65, 0xc1, 0xcf, 0x5d, 0xc2, 0xd7,
+	0x12, 0x27, 0x33, 0xa4, 0x3c, 0xb8, 0x07, 0x2a, 0x3c, 0x64, 0x56, 0x88, 0xdd, 0x0b, 0x54, 0xd1,
+	0x14, 0xa3, 0x96, 0x9f, 0xa3, 0x27, 0x71, 0x66, 0xca, 0x80, 0x9f, 0x83, 0x32, 0x0f, 0xad, 0xf0,
+	0x9c, 0xa3, 0x15, 0xc1, 0x35, 0xf2, 0xb8, 0xd3, 0x53, 0xec, 0x09, 0xbc, 0x29, 0x79, 0x70, 0x1d,
+	0x54, 0x19, 0xf5, 0xbc, 0x81, 0x65, 0x9f, 0xf5, 0xe9, 0x10, 0x01, 0x4d, 0x31, 0x4a, 0x26, 0x48,
+	0x5c, 0x5f, 0x0d, 0xe1, 0xa7, 0xa0, 0xec, 0x59, 0x03, 0xec, 0x71, 0x54, 0x15, 0x2a, 0x7f, 0x90,
+	0x57, 0xe2, 0x38, 0x42, 0x25, 0x0a, 0xc5, 0x94, 0x28, 0x3b, 0x9e, 0x84, 0x98, 0xf9, 0x96, 0xd7,
+	0x27, 0x0e, 0x7a, 0x4b, 0x9c, 0x21, 0x48, 0x5c, 0x47, 0x0e, 0x5c, 0x03, 0x65, 0x86, 0x2d, 0x4e,
+	0x7d, 0xf4, 0xb6, 0x88, 0x49, 0x0b, 0xbe, 0x06, 0x2f, 0x86, 0x64, 0x82, 0x79, 0x9f, 0xf8, 0x36,
+	0x71, 0xa2, 0x12, 0xa8, 0xa6, 0xa9, 0x46, 0xc9, 0xac, 0x09, 0xf7, 0x51, 0xe2, 0x8d, 0x2a, 0x0c,
+	0x18, 0xb6, 0xce, 0xfa, 0xae, 0x67, 0x71, 0x8e, 0x5e, 0xc4, 0x15, 0x84, 0xeb, 0x8b, 0xc8, 0xd3,
+	0xd9, 0xfd, 0xe1, 0xfe, 0x72, 0x23, 0xed, 0xc6, 0x5f, 0xee, 0x2f, 0x37, 0x5e, 0x67, 0x5d, 0x81,
+	0x8c, 0x7e, 0xd7, 0x8f, 0xc0, 0x7b, 0x19, 0x6e, 0x13, 0xf3, 0x80, 0xfa, 0x1c, 0xc3, 0x1a, 0x28,
+	0x12, 0x47, 0x5c, 0x84, 0x92, 0x59, 0x24, 0x0e, 0x6c, 0x80, 0x0a, 0x9e, 0x10, 0x1e, 0x12, 0xdf,
+	0x15, 0x9d, 0x5e, 0x31, 0x53, 0x5b, 0xff, 0x5b, 0x01, 0xaf, 0x4e, 0xb8, 0xfb, 0x4d, 0xe0, 0x58,
+	0x21, 0x7e, 0x78, 0x18, 0x4f, 0xbc, 0x58, 0x71, 0xfd, 0x62, 0x5a, 0x7f, 0xda, 0x0c, 0xea, 0x13,
+	0x9b, 0x61, 0x7a, 0x1a, 0xa5, 0xd9, 0xd3, 0xe8, 0x7c, 0x36, 0xa7, 0xe1, 0x9b, 0x1c, 0x0d, 0xb3,
+	0x37, 0xa8, 0x7f, 0x04, 0x3e, 0xcc, 0x0d, 0x26, 0x7a, 0xea, 0xbf, 0x2d, 0x81, 0xfa, 0xac, 0xcc,
+	0x91, 0xec, 0xcf, 0xd3, 0xe3, 0x79, 0x7a, 0xfc, 0x8f, 0xd3, 0xe3, 0xcb, 0x52, 0x45, 0xa9, 0x17,
+	0xf5, 0x1b, 0x05, 0xac, 0x66, 0x4c, 0x82, 0xa7, 0x5e, 0xdc, 0x43, 0xb0, 0xcc, 0x44, 0x2a, 0x8e,
+	0x8a, 0x42, 0x95, 0x47, 0x08, 0x1f, 0xd7, 0x96, 0x02, 0x25, 0xf4, 0x4e, 0x67, 0xee, 0x62, 0x1a,
+	0x8f, 0x1c, 0x6e, 0x5c, 0x3f, 0x06, 0xef, 0x67, 0xf9, 0xd3, 0xf1, 0x56, 0x07, 0x2a, 0x71, 0x38,
+	0x52, 0x84, 0x70, 0xd1, 0xe7, 0x83, 0x01, 0xa7, 0xce, 0x0e, 0xb8, 0xad, 0x1f, 0x55, 0xa0, 0x9e,
+	0x70, 0x17, 0x86, 0xa0, 0x3e, 0xf7, 0x6e, 0xf8, 0x38, 0x6f, 0x7b, 0x19, 0xf5, 0x1b, 0xdb, 0x0b,
+	0x80, 0xd3, 0xb5, 0xfe, 0xac, 0x80, 0xb5, 0x9c, 0xd9, 0xba, 0xf9, 0x1f, 0xf9, 0xb2, 0x29, 0x8d,
+	0xdd, 0x85, 0x29, 0xe9, 0x42, 0xbe, 0x03, 0x2f, 0xe7, 0xbb, 0xe4, 0x93, 0x05, 0xb6, 0xc4, 0x1b,
+	0x3b, 0x8b, 0xa0, 0x93, 0xc2, 0x8d, 0xa5, 0xef, 0xef, 0x2f, 0x37, 0x94, 0xee, 0xe1, 0xd5, 0x6d,
+	0x53, 0xb9, 0xbe, 0x6d, 0x2a, 0x7f, 0xdd, 0x36, 0x95, 0x5f, 0xef, 0x9a, 0x85, 0xeb, 0xbb, 0x66,
+	0xe1, 0x8f, 0xbb, 0x66, 0xe1, 0xdb, 0x96, 0x4b, 0xc2, 0xd3, 0xf3, 0x41, 0xcb, 0xa6, 0xa3, 0x76,
+	0xd2, 0x23, 0xc9, 0xff, 0xe4, 0x5f, 0xdd, 0x22, 0x9e, 0x82, 0x83, 0xb2, 0x78, 0x0b, 0x6e, 0xff,
+	0x13, 0x00, 0x00, 0xff, 0xff, 0x11, 0x71, 0xb7, 0x15, 0xc7, 0x0a, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -426,6 +697,9 @@ type MsgClient interface {
 	// UpdateDeploymentStatus (role deployer, same organisation) moves an
 	// in-progress deployment to a final status.
 	UpdateDeploymentStatus(ctx context.Context, in *MsgUpdateDeploymentStatus, opts ...grpc.CallOption) (*MsgUpdateDeploymentStatusResponse, error)
+	// RecordDeployments (role deployer) records 1 to 100 deployments in order,
+	// all or nothing, and returns their ids.
+	RecordDeployments(ctx context.Context, in *MsgRecordDeployments, opts ...grpc.CallOption) (*MsgRecordDeploymentsResponse, error)
 }
 
 type msgClient struct {
@@ -454,6 +728,15 @@ func (c *msgClient) UpdateDeploymentStatus(ctx context.Context, in *MsgUpdateDep
 	return out, nil
 }
 
+func (c *msgClient) RecordDeployments(ctx context.Context, in *MsgRecordDeployments, opts ...grpc.CallOption) (*MsgRecordDeploymentsResponse, error) {
+	out := new(MsgRecordDeploymentsResponse)
+	err := c.cc.Invoke(ctx, "/shiplog.deployments.v1.Msg/RecordDeployments", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// RecordDeployment (role deployer) records a deployment and returns its id.
@@ -461,6 +744,9 @@ type MsgServer interface {
 	// UpdateDeploymentStatus (role deployer, same organisation) moves an
 	// in-progress deployment to a final status.
 	UpdateDeploymentStatus(context.Context, *MsgUpdateDeploymentStatus) (*MsgUpdateDeploymentStatusResponse, error)
+	// RecordDeployments (role deployer) records 1 to 100 deployments in order,
+	// all or nothing, and returns their ids.
+	RecordDeployments(context.Context, *MsgRecordDeployments) (*MsgRecordDeploymentsResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -472,6 +758,9 @@ func (*UnimplementedMsgServer) RecordDeployment(ctx context.Context, req *MsgRec
 }
 func (*UnimplementedMsgServer) UpdateDeploymentStatus(ctx context.Context, req *MsgUpdateDeploymentStatus) (*MsgUpdateDeploymentStatusResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method UpdateDeploymentStatus not implemented")
+}
+func (*UnimplementedMsgServer) RecordDeployments(ctx context.Context, req *MsgRecordDeployments) (*MsgRecordDeploymentsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RecordDeployments not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -514,6 +803,24 @@ func _Msg_UpdateDeploymentStatus_Handler(srv interface{}, ctx context.Context, d
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_RecordDeployments_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRecordDeployments)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RecordDeployments(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/shiplog.deployments.v1.Msg/RecordDeployments",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RecordDeployments(ctx, req.(*MsgRecordDeployments))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "shiplog.deployments.v1.Msg",
@@ -526,6 +833,10 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateDeploymentStatus",
 			Handler:    _Msg_UpdateDeploymentStatus_Handler,
+		},
+		{
+			MethodName: "RecordDeployments",
+			Handler:    _Msg_RecordDeployments_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -793,6 +1104,250 @@ func (m *MsgUpdateDeploymentStatusResponse) MarshalToSizedBuffer(dAtA []byte) (i
 	return len(dAtA) - i, nil
 }
 
+func (m *DeploymentRecord) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *DeploymentRecord) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *DeploymentRecord) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.BreakGlass) > 0 {
+		i -= len(m.BreakGlass)
+		copy(dAtA[i:], m.BreakGlass)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.BreakGlass)))
+		i--
+		dAtA[i] = 0x7a
+	}
+	if len(m.FixesIncidents) > 0 {
+		dAtA6 := make([]byte, len(m.FixesIncidents)*10)
+		var j5 int
+		for _, num := range m.FixesIncidents {
+			for num >= 1<<7 {
+				dAtA6[j5] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j5++
+			}
+			dAtA6[j5] = uint8(num)
+			j5++
+		}
+		i -= j5
+		copy(dAtA[i:], dAtA6[:j5])
+		i = encodeVarintTx(dAtA, i, uint64(j5))
+		i--
+		dAtA[i] = 0x72
+	}
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x6a
+	}
+	if len(m.ExternalId) > 0 {
+		i -= len(m.ExternalId)
+		copy(dAtA[i:], m.ExternalId)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.ExternalId)))
+		i--
+		dAtA[i] = 0x62
+	}
+	if len(m.Labels) > 0 {
+		for iNdEx := len(m.Labels) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Labels[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTx(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x5a
+		}
+	}
+	if m.RollbackOf != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.RollbackOf))
+		i--
+		dAtA[i] = 0x50
+	}
+	if m.Status != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x48
+	}
+	if m.Strategy != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Strategy))
+		i--
+		dAtA[i] = 0x40
+	}
+	{
+		size, err := m.Pipeline.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x3a
+	{
+		size, err := m.Source.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x32
+	if len(m.Artifacts) > 0 {
+		for iNdEx := len(m.Artifacts) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Artifacts[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTx(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	if len(m.Version) > 0 {
+		i -= len(m.Version)
+		copy(dAtA[i:], m.Version)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Version)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Environment) > 0 {
+		i -= len(m.Environment)
+		copy(dAtA[i:], m.Environment)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Environment)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Service) > 0 {
+		i -= len(m.Service)
+		copy(dAtA[i:], m.Service)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Service)))
+		i--
+		dAtA[i] = 0x12
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRecordDeployments) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRecordDeployments) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRecordDeployments) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Records) > 0 {
+		for iNdEx := len(m.Records) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Records[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTx(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if len(m.Deployer) > 0 {
+		i -= len(m.Deployer)
+		copy(dAtA[i:], m.Deployer)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Deployer)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRecordDeploymentsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRecordDeploymentsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRecordDeploymentsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Existing) > 0 {
+		for iNdEx := len(m.Existing) - 1; iNdEx >= 0; iNdEx-- {
+			i--
+			if m.Existing[iNdEx] {
+				dAtA[i] = 1
+			} else {
+				dAtA[i] = 0
+			}
+		}
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Existing)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Ids) > 0 {
+		dAtA10 := make([]byte, len(m.Ids)*10)
+		var j9 int
+		for _, num := range m.Ids {
+			for num >= 1<<7 {
+				dAtA10[j9] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j9++
+			}
+			dAtA10[j9] = uint8(num)
+			j9++
+		}
+		i -= j9
+		copy(dAtA[i:], dAtA10[:j9])
+		i = encodeVarintTx(dAtA, i, uint64(j9))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -917,6 +1472,109 @@ func (m *MsgUpdateDeploymentStatusResponse) Size() (n int) {
 	}
 	var l int
 	_ = l
+	return n
+}
+
+func (m *DeploymentRecord) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Service)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Environment)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Version)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if len(m.Artifacts) > 0 {
+		for _, e := range m.Artifacts {
+			l = e.Size()
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	l = m.Source.Size()
+	n += 1 + l + sovTx(uint64(l))
+	l = m.Pipeline.Size()
+	n += 1 + l + sovTx(uint64(l))
+	if m.Strategy != 0 {
+		n += 1 + sovTx(uint64(m.Strategy))
+	}
+	if m.Status != 0 {
+		n += 1 + sovTx(uint64(m.Status))
+	}
+	if m.RollbackOf != 0 {
+		n += 1 + sovTx(uint64(m.RollbackOf))
+	}
+	if len(m.Labels) > 0 {
+		for _, e := range m.Labels {
+			l = e.Size()
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	l = len(m.ExternalId)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if len(m.FixesIncidents) > 0 {
+		l = 0
+		for _, e := range m.FixesIncidents {
+			l += sovTx(uint64(e))
+		}
+		n += 1 + sovTx(uint64(l)) + l
+	}
+	l = len(m.BreakGlass)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgRecordDeployments) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Deployer)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if len(m.Records) > 0 {
+		for _, e := range m.Records {
+			l = e.Size()
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *MsgRecordDeploymentsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Ids) > 0 {
+		l = 0
+		for _, e := range m.Ids {
+			l += sovTx(uint64(e))
+		}
+		n += 1 + sovTx(uint64(l)) + l
+	}
+	if len(m.Existing) > 0 {
+		n += 1 + sovTx(uint64(len(m.Existing))) + len(m.Existing)*1
+	}
 	return n
 }
 
@@ -1737,6 +2395,827 @@ func (m *MsgUpdateDeploymentStatusResponse) Unmarshal(dAtA []byte) error {
 			return fmt.Errorf("proto: MsgUpdateDeploymentStatusResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *DeploymentRecord) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: DeploymentRecord: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: DeploymentRecord: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Service", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Service = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Environment", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Environment = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Version", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Version = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Artifacts", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Artifacts = append(m.Artifacts, Artifact{})
+			if err := m.Artifacts[len(m.Artifacts)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Source", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Source.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pipeline", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Pipeline.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Strategy", wireType)
+			}
+			m.Strategy = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Strategy |= Strategy(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= DeploymentStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RollbackOf", wireType)
+			}
+			m.RollbackOf = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RollbackOf |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Labels", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Labels = append(m.Labels, Label{})
+			if err := m.Labels[len(m.Labels)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 12:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ExternalId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ExternalId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 13:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 14:
+			if wireType == 0 {
+				var v uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.FixesIncidents = append(m.FixesIncidents, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthTx
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthTx
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.FixesIncidents) == 0 {
+					m.FixesIncidents = make([]uint64, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowTx
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.FixesIncidents = append(m.FixesIncidents, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field FixesIncidents", wireType)
+			}
+		case 15:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BreakGlass", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.BreakGlass = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRecordDeployments) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRecordDeployments: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRecordDeployments: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Deployer", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Deployer = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Records", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Records = append(m.Records, DeploymentRecord{})
+			if err := m.Records[len(m.Records)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRecordDeploymentsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRecordDeploymentsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRecordDeploymentsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType == 0 {
+				var v uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.Ids = append(m.Ids, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthTx
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthTx
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.Ids) == 0 {
+					m.Ids = make([]uint64, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowTx
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.Ids = append(m.Ids, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field Ids", wireType)
+			}
+		case 2:
+			if wireType == 0 {
+				var v int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.Existing = append(m.Existing, bool(v != 0))
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthTx
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthTx
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				elementCount = packedLen
+				if elementCount != 0 && len(m.Existing) == 0 {
+					m.Existing = make([]bool, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v int
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowTx
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= int(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.Existing = append(m.Existing, bool(v != 0))
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field Existing", wireType)
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])

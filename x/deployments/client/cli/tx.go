@@ -2,7 +2,9 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	"github.com/cosmos/cosmos-sdk/client/tx"
+	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -50,7 +53,7 @@ func GetTxCmd(ac address.Codec) *cobra.Command {
 		SuggestionsMinimumDistance: 2,
 		RunE:                       client.ValidateCmd,
 	}
-	cmd.AddCommand(NewRecordCmd(ac), NewSetStatusCmd(ac))
+	cmd.AddCommand(NewRecordCmd(ac), NewRecordBatchCmd(ac), NewSetStatusCmd(ac))
 	return cmd
 }
 
@@ -113,6 +116,82 @@ the record.`,
 	flags.AddTxFlagsToCmd(cmd)
 	defaultGasAuto(cmd)
 	return cmd
+}
+
+// NewRecordBatchCmd returns the record-batch command.
+func NewRecordBatchCmd(ac address.Codec) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "record-batch [file.json]",
+		Short: fmt.Sprintf("Record 1 to %d deployments in one transaction, all or nothing (role deployer)", types.MaxBatchRecords),
+		Long: fmt.Sprintf(`Record several deployments with one MsgRecordDeployments. FILE holds either a JSON array of
+records or an object {"records": [...]}; each record has the fields of MsgRecordDeployment in
+proto JSON form except the deployer, which is the --from key (service, environment, version,
+artifacts, source, pipeline, strategy, status, rollback_of, labels, external_id, reason,
+fixes_incidents, break_glass; enums by full name, 64-bit integers as strings or numbers).
+Unknown fields are refused. At most %d records. The records are recorded in order and the
+first failing one, named by its 0-based index, fails the whole transaction.`, types.MaxBatchRecords),
+		Example: `shiplogd tx deployments record-batch deploys.json --from ci-bot
+
+deploys.json:
+[
+  {"service": "api", "environment": "prod", "version": "1.4.2",
+   "artifacts": [{"name": "api", "digest": "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"}],
+   "external_id": "gha-812-1"},
+  {"service": "web", "environment": "prod", "version": "2.0.1", "status": "DEPLOYMENT_STATUS_SUCCEEDED",
+   "artifacts": [{"name": "web", "digest": "sha256:fcde2b2edba56bf408601fb721fe9b5c338d10ee429ea04fae5511b68fbf8fb9"}]}
+]`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := client.GetClientTxContext(cmd)
+			if err != nil {
+				return err
+			}
+			deployer, err := addressString(ac, clientCtx.GetFromAddress())
+			if err != nil {
+				return err
+			}
+			bz, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			msg, err := ParseRecordBatch(clientCtx.Codec, deployer, bz)
+			if err != nil {
+				return errorsmod.Wrapf(err, "%s", args[0])
+			}
+			if err := msg.Validate(); err != nil {
+				return err
+			}
+			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+		},
+	}
+	flags.AddTxFlagsToCmd(cmd)
+	defaultGasAuto(cmd)
+	return cmd
+}
+
+// ParseRecordBatch builds MsgRecordDeployments signed by deployer from a JSON
+// array of DeploymentRecord or an object {"records": [...]}, both in proto
+// JSON form. A "deployer" in the object form must be empty or deployer.
+// Unknown fields are refused. The message is not validated.
+func ParseRecordBatch(cdc codec.JSONCodec, deployer string, bz []byte) (*types.MsgRecordDeployments, error) {
+	bz = bytes.TrimSpace(bz)
+	if len(bz) == 0 {
+		return nil, errorsmod.Wrap(types.ErrInvalidDeployment, "empty batch file: want a JSON array of records or {\"records\": [...]}")
+	}
+	if bz[0] == '[' {
+		bz = append(append([]byte(`{"records":`), bz...), '}')
+	} else if bz[0] != '{' {
+		return nil, errorsmod.Wrap(types.ErrInvalidDeployment, "want a JSON array of records or {\"records\": [...]}")
+	}
+	msg := &types.MsgRecordDeployments{}
+	if err := cdc.UnmarshalJSON(bz, msg); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidDeployment, "parse records: %s", err)
+	}
+	if msg.Deployer != "" && msg.Deployer != deployer {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "file names deployer %s but the signer (--%s) is %s", msg.Deployer, flags.FlagFrom, deployer)
+	}
+	msg.Deployer = deployer
+	return msg, nil
 }
 
 // NewSetStatusCmd returns the set-status command.

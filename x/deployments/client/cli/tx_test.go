@@ -179,7 +179,7 @@ func TestTxCommandTree(t *testing.T) {
 		names = append(names, c.Name())
 		require.NotNil(t, c.Flags().Lookup("from"), c.Name())
 	}
-	require.ElementsMatch(t, []string{"record", "set-status"}, names)
+	require.ElementsMatch(t, []string{"record", "record-batch", "set-status"}, names)
 }
 
 func TestParseFixesIncidents(t *testing.T) {
