@@ -82,23 +82,13 @@ func NewDevNode(t *testing.T) *Node {
 // Start launches the node in the background and waits for a new block.
 func (n *Node) Start() {
 	n.t.Helper()
-	var err error
-	n.logFile, err = os.OpenFile(filepath.Join(n.Home, "node.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	require.NoError(n.t, err)
-	n.cmd = exec.Command(n.Bin, "start", "--home", n.Home, "--log_no_color")
-	n.cmd.Stdout, n.cmd.Stderr = n.logFile, n.logFile
-	require.NoError(n.t, n.cmd.Start())
-	n.exited = make(chan struct{})
-	go func(n *Node, cmd *exec.Cmd, done chan struct{}) { n.ExitErr = cmd.Wait(); close(done) }(n, n.cmd, n.exited)
+	n.Launch()
 	// Wait for a block committed by this process: until then CheckTx runs
 	// with an empty header (height 0) and signatures check as at genesis.
 	n.WaitForHeight(1, 90*time.Second)
 	n.WaitForHeight(n.heightOrZero()+1, 30*time.Second)
 	// The REST server starts after CometBFT's RPC.
-	n.waitFor("REST", 30*time.Second, func() error {
-		var params json.RawMessage
-		return getJSON(n.REST("/shiplog/consortium/v1/params"), &params)
-	})
+	n.WaitForREST(30 * time.Second)
 }
 
 func (n *Node) waitFor(what string, timeout time.Duration, ready func() error) {

@@ -8,6 +8,7 @@ import (
 
 	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 	"github.com/shiplog/shiplog/x/deployments/types"
+	"github.com/shiplog/shiplog/x/internal/validate"
 )
 
 type msgServer struct {
@@ -105,22 +106,7 @@ func (s msgServer) requireDeployer(ctx context.Context, addr sdk.AccAddress, can
 	return member.OrganizationId, nil
 }
 
-// decodeAddress parses an address string and returns its bytes and canonical
-// form, so records and indexes never hold two spellings of one account.
+// decodeAddress decodes a signer or filter address (validate.Address).
 func (k Keeper) decodeAddress(s string) (sdk.AccAddress, string, error) {
-	if s == "" {
-		return nil, "", errorsmod.Wrap(types.ErrInvalidAddress, "address is required")
-	}
-	bz, err := k.addressCodec.StringToBytes(s)
-	if err != nil {
-		return nil, "", errorsmod.Wrapf(types.ErrInvalidAddress, "%q: %s", s, err)
-	}
-	if len(bz) == 0 {
-		return nil, "", errorsmod.Wrapf(types.ErrInvalidAddress, "%q is empty", s)
-	}
-	canonical, err := k.addressCodec.BytesToString(bz)
-	if err != nil {
-		return nil, "", errorsmod.Wrapf(types.ErrInvalidAddress, "%q: %s", s, err)
-	}
-	return bz, canonical, nil
+	return validate.Address(k.addressCodec, types.ErrInvalidAddress, s)
 }

@@ -16,6 +16,7 @@ import (
 
 	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
 	"github.com/shiplog/shiplog/x/incidents/types"
+	"github.com/shiplog/shiplog/x/internal/validate"
 )
 
 // IncidentIndexes are the secondary lookups of the incidents map that
@@ -274,24 +275,9 @@ func blockTime(ctx context.Context) (time.Time, int64) {
 	return sdkCtx.BlockTime().UTC(), sdkCtx.BlockHeight()
 }
 
-// decodeAddress parses an address string and returns its bytes and canonical
-// form, so records never hold two spellings of one account.
+// decodeAddress decodes a signer or filter address (validate.Address).
 func (k Keeper) decodeAddress(s string) (sdk.AccAddress, string, error) {
-	if s == "" {
-		return nil, "", errorsmod.Wrap(types.ErrInvalidAddress, "address is required")
-	}
-	bz, err := k.addressCodec.StringToBytes(s)
-	if err != nil {
-		return nil, "", errorsmod.Wrapf(types.ErrInvalidAddress, "%q: %s", s, err)
-	}
-	if len(bz) == 0 {
-		return nil, "", errorsmod.Wrapf(types.ErrInvalidAddress, "%q is empty", s)
-	}
-	canonical, err := k.addressCodec.BytesToString(bz)
-	if err != nil {
-		return nil, "", errorsmod.Wrapf(types.ErrInvalidAddress, "%q: %s", s, err)
-	}
-	return bz, canonical, nil
+	return validate.Address(k.addressCodec, types.ErrInvalidAddress, s)
 }
 
 // containsPair reports whether pairs holds (service, environment); an empty

@@ -10,7 +10,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"cosmossdk.io/core/address"
 	errorsmod "cosmossdk.io/errors"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 )
 
 // NamePattern is the shape of service names, environment names and label keys.
@@ -97,4 +99,25 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Address decodes a bech32 account address and returns its bytes and
+// canonical form, so records and indexes never hold two spellings of one
+// account.
+func Address(codec address.Codec, class *errorsmod.Error, s string) (sdk.AccAddress, string, error) {
+	if s == "" {
+		return nil, "", errorsmod.Wrap(class, "address is required")
+	}
+	bz, err := codec.StringToBytes(s)
+	if err != nil {
+		return nil, "", errorsmod.Wrapf(class, "%q: %s", s, err)
+	}
+	if len(bz) == 0 {
+		return nil, "", errorsmod.Wrapf(class, "%q is empty", s)
+	}
+	canonical, err := codec.BytesToString(bz)
+	if err != nil {
+		return nil, "", errorsmod.Wrapf(class, "%q: %s", s, err)
+	}
+	return bz, canonical, nil
 }

@@ -15,11 +15,11 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	"github.com/cosmos/cosmos-sdk/client/tx"
 	"github.com/cosmos/cosmos-sdk/codec"
-	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/shiplog/shiplog/x/deployments/types"
+	"github.com/shiplog/shiplog/x/internal/txcli"
 )
 
 // Flags of the record and set-status commands.
@@ -83,7 +83,7 @@ the record.`,
 			if err != nil {
 				return err
 			}
-			deployer, err := addressString(ac, clientCtx.GetFromAddress())
+			deployer, err := txcli.FromAddress(ac, clientCtx.GetFromAddress())
 			if err != nil {
 				return err
 			}
@@ -114,7 +114,7 @@ the record.`,
 	f.StringArray(FlagFixesIncident, nil, "id of an incident this deployment fixes (repeatable); lets it through that incident's deploy freeze")
 	f.String(FlagBreakGlass, "", "justification for deploying through a deploy freeze, kept on the record for audit")
 	flags.AddTxFlagsToCmd(cmd)
-	defaultGasAuto(cmd)
+	txcli.DefaultGasAuto(cmd)
 	return cmd
 }
 
@@ -146,7 +146,7 @@ deploys.json:
 			if err != nil {
 				return err
 			}
-			deployer, err := addressString(ac, clientCtx.GetFromAddress())
+			deployer, err := txcli.FromAddress(ac, clientCtx.GetFromAddress())
 			if err != nil {
 				return err
 			}
@@ -165,7 +165,7 @@ deploys.json:
 		},
 	}
 	flags.AddTxFlagsToCmd(cmd)
-	defaultGasAuto(cmd)
+	txcli.DefaultGasAuto(cmd)
 	return cmd
 }
 
@@ -208,7 +208,7 @@ func NewSetStatusCmd(ac address.Codec) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			deployer, err := addressString(ac, clientCtx.GetFromAddress())
+			deployer, err := txcli.FromAddress(ac, clientCtx.GetFromAddress())
 			if err != nil {
 				return err
 			}
@@ -390,26 +390,4 @@ func ParseID(s string) (uint64, error) {
 		return 0, errorsmod.Wrapf(types.ErrInvalidDeployment, "deployment id %q is not a positive integer", s)
 	}
 	return id, nil
-}
-
-func addressString(ac address.Codec, addr sdk.AccAddress) (string, error) {
-	if addr.Empty() {
-		return "", fmt.Errorf("--%s is required", flags.FlagFrom)
-	}
-	if ac == nil {
-		return addr.String(), nil
-	}
-	return ac.BytesToString(addr)
-}
-
-// defaultGasAuto makes the command simulate its gas by default: a record's
-// cost grows with its artifacts and labels, and a fixed default would run a
-// large record out of gas. --gas still overrides it.
-func defaultGasAuto(cmd *cobra.Command) {
-	gas := cmd.Flags().Lookup(flags.FlagGas)
-	gas.DefValue = flags.GasFlagAuto
-	_ = gas.Value.Set(flags.GasFlagAuto)
-	adj := cmd.Flags().Lookup(flags.FlagGasAdjustment)
-	adj.DefValue = "1.3"
-	_ = adj.Value.Set("1.3")
 }

@@ -2,7 +2,6 @@
 package cli
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/shiplog/shiplog/x/incidents/types"
+	"github.com/shiplog/shiplog/x/internal/txcli"
 )
 
 // Flags of the incidents tx commands.
@@ -80,7 +80,7 @@ func newCmd(ac address.Codec, cmd *cobra.Command, noteUsage string, build msgBui
 		if err != nil {
 			return err
 		}
-		signer, err := addressString(ac, clientCtx.GetFromAddress())
+		signer, err := txcli.FromAddress(ac, clientCtx.GetFromAddress())
 		if err != nil {
 			return err
 		}
@@ -106,7 +106,7 @@ func newCmd(ac address.Codec, cmd *cobra.Command, noteUsage string, build msgBui
 	if noteUsage != "" {
 		cmd.Flags().Lookup(FlagNote).Usage = noteUsage + " (kept in the message; the transaction gets no memo)"
 	}
-	defaultGasAuto(cmd)
+	txcli.DefaultGasAuto(cmd)
 	return cmd
 }
 
@@ -508,27 +508,4 @@ func (r *flagReader) get(name string) string {
 		r.err = err
 	}
 	return v
-}
-
-func addressString(ac address.Codec, addr sdk.AccAddress) (string, error) {
-	if addr.Empty() {
-		return "", fmt.Errorf("--%s is required", flags.FlagFrom)
-	}
-	if ac == nil {
-		return addr.String(), nil
-	}
-	return ac.BytesToString(addr)
-}
-
-// defaultGasAuto makes the command simulate its gas by default: an
-// incident's record (and so the cost of every change to it) grows with its
-// timeline, and a fixed default would run a long-lived incident out of gas.
-// --gas still overrides it.
-func defaultGasAuto(cmd *cobra.Command) {
-	gas := cmd.Flags().Lookup(flags.FlagGas)
-	gas.DefValue = flags.GasFlagAuto
-	_ = gas.Value.Set(flags.GasFlagAuto)
-	adj := cmd.Flags().Lookup(flags.FlagGasAdjustment)
-	adj.DefValue = "1.3"
-	_ = adj.Value.Set("1.3")
 }
