@@ -27,14 +27,7 @@ func (s msgServer) RecordDeployment(ctx context.Context, msg *types.MsgRecordDep
 	if msg == nil {
 		return nil, errorsmod.Wrap(types.ErrInvalidDeployment, "empty message")
 	}
-	addr, deployer, err := s.decodeAddress(msg.Deployer)
-	if err != nil {
-		return nil, errorsmod.Wrap(err, "deployer")
-	}
-	if err := msg.Validate(); err != nil {
-		return nil, err
-	}
-	orgID, err := s.requireDeployer(ctx, addr, deployer)
+	deployer, orgID, err := s.authorize(ctx, msg.Deployer, msg)
 	if err != nil {
 		return nil, err
 	}
@@ -53,14 +46,7 @@ func (s msgServer) RecordDeployments(ctx context.Context, msg *types.MsgRecordDe
 	if msg == nil {
 		return nil, errorsmod.Wrap(types.ErrInvalidDeployment, "empty message")
 	}
-	addr, deployer, err := s.decodeAddress(msg.Deployer)
-	if err != nil {
-		return nil, errorsmod.Wrap(err, "deployer")
-	}
-	if err := msg.Validate(); err != nil {
-		return nil, err
-	}
-	orgID, err := s.requireDeployer(ctx, addr, deployer)
+	deployer, orgID, err := s.authorize(ctx, msg.Deployer, msg)
 	if err != nil {
 		return nil, err
 	}
@@ -76,14 +62,7 @@ func (s msgServer) UpdateDeploymentStatus(ctx context.Context, msg *types.MsgUpd
 	if msg == nil {
 		return nil, errorsmod.Wrap(types.ErrInvalidDeployment, "empty message")
 	}
-	addr, actor, err := s.decodeAddress(msg.Deployer)
-	if err != nil {
-		return nil, errorsmod.Wrap(err, "deployer")
-	}
-	if err := msg.Validate(); err != nil {
-		return nil, err
-	}
-	orgID, err := s.requireDeployer(ctx, addr, actor)
+	actor, orgID, err := s.authorize(ctx, msg.Deployer, msg)
 	if err != nil {
 		return nil, err
 	}
@@ -91,6 +70,21 @@ func (s msgServer) UpdateDeploymentStatus(ctx context.Context, msg *types.MsgUpd
 		return nil, err
 	}
 	return &types.MsgUpdateDeploymentStatusResponse{}, nil
+}
+
+// authorize decodes the signer, validates the message and checks the
+// deployer role, in that order; it returns the signer's canonical address and
+// organisation.
+func (s msgServer) authorize(ctx context.Context, signer string, msg interface{ Validate() error }) (string, string, error) {
+	addr, canonical, err := s.decodeAddress(signer)
+	if err != nil {
+		return "", "", errorsmod.Wrap(err, "deployer")
+	}
+	if err := msg.Validate(); err != nil {
+		return "", "", err
+	}
+	orgID, err := s.requireDeployer(ctx, addr, canonical)
+	return canonical, orgID, err
 }
 
 // requireDeployer checks, again after the ante gate, that the signer is an
