@@ -10,7 +10,7 @@ LDFLAGS  := -X github.com/cosmos/cosmos-sdk/version.Name=shiplog \
             -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 GO_TEST_TIMEOUT ?= 25m
 
-.PHONY: all build install run clean-dev test test-unit test-system lint proto-gen bench localnet-start localnet-stop localnet-status localnet-clean
+.PHONY: all build install run clean-dev test test-unit test-system lint proto-gen bench bench-nab localnet-start localnet-stop localnet-status localnet-clean
 
 all: build
 
@@ -50,6 +50,13 @@ proto-gen:
 ## and Commit on pebble, CheckTx cost, a filtered list over 10,000 records)
 bench:
 	go test -run '^$$' -bench . -benchmem -benchtime 3000x ./app/
+
+## bench-nab: the anomaly detector on the Numenta Anomaly Benchmark: results in
+## build/nab, NAB scores for the three cost profiles and points/s
+NAB_DATA ?= $(CURDIR)/../shared/data/nab
+bench-nab: build
+	$(BINARY) aiops nab --data $(NAB_DATA) --out $(BUILDDIR)/nab
+	$(BINARY) aiops nab-score --data $(NAB_DATA) --results $(BUILDDIR)/nab --detector shiplog
 
 ## localnet-start: four validators (one organisation each) on loopback from
 ## ./build/localnet, created on first use by `shiplogd testnet init-files`;

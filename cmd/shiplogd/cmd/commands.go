@@ -40,6 +40,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
 		queryCmd(),
 		txCmd(),
 		keys.Commands(),
+		aiopsCmd(),
 	)
 }
 
