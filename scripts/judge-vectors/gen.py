@@ -55,6 +55,34 @@ def vector(name, canary, baseline):
     }
 
 
+def classification_vector(name, canary, baseline, alpha=0.02, tolerance=0.25):
+    """Kayenta's rule with default settings, decided with scipy on shifted samples.
+
+    Integer-valued samples make every quantity exact in float64: the
+    Hodges-Lehmann estimate is a multiple of 1/2, the shift tolerance*|HL| a
+    multiple of 1/8, and canary -+ shift is exact.
+    """
+    n1, n2 = len(canary), len(baseline)
+    if sorted(canary) == sorted(baseline) or len(set(canary + baseline)) == 1:
+        return {"name": name, "canary": canary, "baseline": baseline, "classification": "Pass",
+                "p_high": 1.0, "p_low": 1.0}
+    effect = float(np.median(np.subtract.outer(np.array(canary), np.array(baseline))))
+    shift = tolerance * abs(effect)
+    # canary mean / baseline mean compared with 1 exactly, on integer sums
+    sum_c, sum_b = int(sum(canary)), int(sum(baseline))
+    ratio_high = sum_b == 0 or (sum_c * n2 * (1 if sum_b > 0 else -1) >= sum_b * n1 * (1 if sum_b > 0 else -1))
+    ratio_low = sum_b == 0 or (sum_c * n2 * (1 if sum_b > 0 else -1) <= sum_b * n1 * (1 if sum_b > 0 else -1))
+    high = stats.mannwhitneyu([v - shift for v in canary], baseline, method="auto")
+    low = stats.mannwhitneyu([v + shift for v in canary], baseline, method="auto")
+    classification = "Pass"
+    if high.pvalue <= alpha and high.statistic > n1 * n2 / 2 and ratio_high:
+        classification = "High"
+    elif low.pvalue <= alpha and low.statistic < n1 * n2 / 2 and ratio_low:
+        classification = "Low"
+    return {"name": name, "canary": canary, "baseline": baseline, "classification": classification,
+            "p_high": float(high.pvalue), "p_low": float(low.pvalue)}
+
+
 def main():
     rng = np.random.default_rng(SEED)
     vectors = []
@@ -126,6 +154,34 @@ def main():
         delta = float(rng.choice([0.01, 0.1, 0.5, 1.0]))
         vectors.append(vector(f"shift-{i}", rounded(base + delta), rounded(base)))
 
+    # Whole classifications (default config, direction either) from an independent
+    # implementation of the rule above; samples stay under 100 values, where the
+    # outlier fences remove nothing.
+    classifications = []
+    for i in range(300):
+        n1 = int(rng.integers(2, 99))
+        n2 = int(rng.integers(2, 99))
+        if i % 5 == 0:
+            n1 = int(rng.integers(2, 9))
+        level = float(rng.choice([5, 50, 500]))
+        relative_shift = float(rng.choice([-0.4, -0.15, -0.05, 0.0, 0.05, 0.15, 0.4]))
+        spread = float(rng.choice([0.02, 0.1, 0.3]))
+        canary = [float(v) for v in np.round(rng.normal(level * (1 + relative_shift), level * spread, n1))]
+        baseline = [float(v) for v in np.round(rng.normal(level, level * spread, n2))]
+        classifications.append(classification_vector(f"classify-{i}", canary, baseline))
+    # Distinct integers: tie-free small samples, where the shifted tests use the
+    # exact distribution.
+    for i in range(100):
+        n1 = int(rng.integers(2, 9))
+        n2 = int(rng.integers(2, 40))
+        if i % 2:
+            n1, n2 = n2, n1
+        pool = rng.permutation(1000)[: n1 + n2] + 1000
+        offset = int(rng.choice([-900, -300, -100, 0, 100, 300, 900]))
+        canary = [float(v + offset) for v in pool[:n1]]
+        baseline = [float(v) for v in pool[n1:]]
+        classifications.append(classification_vector(f"classify-distinct-{i}", canary, baseline))
+
     critical = [
         {"alpha_millionths": a, "z": float(stats.norm.isf(a / 2e6))}
         for a in [1, 10, 1000, 10000, 20000, 50000, 100000, 250000, 500000]
@@ -140,6 +196,7 @@ def main():
             "call": "scipy.stats.mannwhitneyu(canary, baseline, alternative='two-sided', method='auto')",
             "critical_values": critical,
             "vectors": vectors,
+            "classifications": classifications,
         },
         sys.stdout,
         indent=None,

@@ -326,12 +326,14 @@ func TestRecomputeRejectsImpossibleOutcomes(t *testing.T) {
 			{Name: "up", Group: "g", Direction: DirectionIncrease},
 			{Name: "crit", Group: "g", Critical: true},
 			{Name: "needed", Group: "g", MustHaveData: true},
+			{Name: "zeros", Group: "g", NaNStrategy: NaNReplace},
 		},
 	}
 	valid := []MetricOutcome{
 		{Name: "up", Classification: ClassPass},
 		{Name: "crit", Classification: ClassPass},
 		{Name: "needed", Classification: ClassPass},
+		{Name: "zeros", Classification: ClassPass},
 	}
 	cases := []struct {
 		name   string
@@ -352,6 +354,7 @@ func TestRecomputeRejectsImpossibleOutcomes(t *testing.T) {
 		{"critical nodata not failing", func(o []MetricOutcome) []MetricOutcome { o[1].Classification = ClassNodata; return o }, "is a critical failure"},
 		{"passing critical failure", func(o []MetricOutcome) []MetricOutcome { o[1].CriticalFailure = true; return o }, "passing metric cannot fail critically"},
 		{"nodata on must-have-data", func(o []MetricOutcome) []MetricOutcome { o[2].Classification = ClassNodata; return o }, "must have data"},
+		{"nodata under replace", func(o []MetricOutcome) []MetricOutcome { o[3].Classification = ClassNodata; return o }, "always has data"},
 		{"nodata-fail without must-have-data", func(o []MetricOutcome) []MetricOutcome { o[0].Classification = ClassNodataFail; return o }, "only possible"},
 	}
 	for _, c := range cases {

@@ -25,6 +25,14 @@ type vectorFile struct {
 		Method        Method    `json:"method"`
 		HodgesLehmann float64   `json:"hodges_lehmann"`
 	} `json:"vectors"`
+	Classifications []struct {
+		Name           string         `json:"name"`
+		Canary         []float64      `json:"canary"`
+		Baseline       []float64      `json:"baseline"`
+		Classification Classification `json:"classification"`
+		PHigh          float64        `json:"p_high"`
+		PLow           float64        `json:"p_low"`
+	} `json:"classifications"`
 }
 
 func loadVectors(t *testing.T) vectorFile {
@@ -108,6 +116,32 @@ func TestRejectsAgreesWithPValue(t *testing.T) {
 	}
 }
 
+// Whole metric classifications agree with an independent implementation of the
+// rule in the generator, which inverts the test with scipy on shifted samples.
+func TestClassificationMatchesScipyReference(t *testing.T) {
+	file := loadVectors(t)
+	if len(file.Classifications) < 200 {
+		t.Fatalf("only %d classification vectors", len(file.Classifications))
+	}
+	const alpha = 0.02
+	counts := map[Classification]int{}
+	for _, v := range file.Classifications {
+		if math.Abs(v.PHigh-alpha) <= 1e-9 || math.Abs(v.PLow-alpha) <= 1e-9 {
+			continue // on the boundary, float noise in the reference decides
+		}
+		cfg := oneMetricConfig(MetricConfig{})
+		result, err := Judge(cfg, []MetricSamples{{Name: "latency", Baseline: v.Baseline, Canary: v.Canary}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := result.Metrics[0].Classification; got != v.Classification {
+			t.Errorf("%s: %s, reference %s (p high %.6g, p low %.6g)", v.Name, got, v.Classification, v.PHigh, v.PLow)
+		}
+		counts[v.Classification]++
+	}
+	t.Logf("classifications checked: %v", counts)
+}
+
 func TestCriticalValueMatchesScipy(t *testing.T) {
 	file := loadVectors(t)
 	for _, c := range file.CriticalValues {
@@ -160,5 +194,31 @@ func TestHodgesLehmannOnPairs(t *testing.T) {
 	// odd count: {3-1, 3-2, 3-10} = {2, 1, -7}: median 1
 	if got := twiceHodgesLehmann([]int64{3}, []int64{1, 2, 10}); got != 2 {
 		t.Errorf("twice HL = %d, want 2", got)
+	}
+}
+
+// A nudged shift by whole+fraction must rank exactly like the real shift. On
+// integer data, shifting by q plus any fraction in (0, 1) is the same as shifting
+// the doubled data by 2q+1 with no nudge at all; compare both ways.
+func TestNudgedShiftRanksLikeRealShift(t *testing.T) {
+	file := loadVectors(t)
+	for _, v := range file.Classifications {
+		canary, baseline := sortedFixed(v.Canary), sortedFixed(v.Baseline)
+		doubled := func(values []int64) []int64 {
+			out := make([]int64, len(values))
+			for i, x := range values {
+				out[i] = 2 * x
+			}
+			return out
+		}
+		for _, whole := range []int64{0, 1, FixedScale / 2, 3 * FixedScale} {
+			for _, direction := range []int64{-1, 1} {
+				nudged := newMannWhitney(shiftedKeys(canary, direction*whole, int8(direction)), plainKeys(baseline))
+				real := newMannWhitney(shiftedKeys(doubled(canary), direction*(2*whole+1), 0), plainKeys(doubled(baseline)))
+				if nudged != real {
+					t.Fatalf("%s shift %d%+d/2: nudged %+v, real %+v", v.Name, whole, direction, nudged, real)
+				}
+			}
+		}
 	}
 }

@@ -131,6 +131,9 @@ func orderOutcomes(cfg Config, outcomes []MetricOutcome) ([]MetricOutcome, error
 			o.Classification == ClassLow && metric.Direction == DirectionIncrease {
 			return nil, outcomeError("metric %q: %s contradicts direction %s", o.Name, o.Classification, metric.Direction)
 		}
+		if metric.NaNStrategy == NaNReplace && (o.Classification == ClassNodata || o.Classification == ClassNodataFail) {
+			return nil, outcomeError("metric %q replaces missing values: it always has data", o.Name)
+		}
 		if o.CriticalFailure && !metric.Critical {
 			return nil, outcomeError("metric %q: critical failure on a metric that is not critical", o.Name)
 		}
