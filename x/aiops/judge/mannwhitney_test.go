@@ -222,3 +222,35 @@ func TestNudgedShiftRanksLikeRealShift(t *testing.T) {
 		}
 	}
 }
+
+// Kayenta's MannWhitney suite expects the 95% interval [6, 39] for baseline
+// 1, 2, 3, 4 and canary 10, 20, 30, 40. Test inversion must place every shift just
+// outside it as rejected and every shift just inside it as not.
+func TestInversionReproducesKayentaInterval(t *testing.T) {
+	baseline := sortedFixed([]float64{1, 2, 3, 4})
+	canary := sortedFixed([]float64{10, 20, 30, 40})
+	const alpha Millionths = 50_000
+	cases := []struct {
+		shift       int64 // fixed-point units
+		aboveShift  bool  // the whole interval lies above the shift
+		belowShift  bool  // the whole interval lies below the shift
+		description string
+	}{
+		{6*FixedScale - 1, true, false, "just below the lower end"},
+		{6*FixedScale + 1, false, false, "just above the lower end"},
+		{39*FixedScale - 1, false, false, "just below the upper end"},
+		{39*FixedScale + 1, false, true, "just above the upper end"},
+	}
+	for _, c := range cases {
+		keys := shiftedKeys(canary, -c.shift, 0)
+		if got := rejectsWithCanary(keys, baseline, alpha, +1); got != c.aboveShift {
+			t.Errorf("%s: interval above the shift = %v, want %v", c.description, got, c.aboveShift)
+		}
+		if got := rejectsWithCanary(keys, baseline, alpha, -1); got != c.belowShift {
+			t.Errorf("%s: interval below the shift = %v, want %v", c.description, got, c.belowShift)
+		}
+	}
+	if got := twiceHodgesLehmann(canary, baseline); got != 45*FixedScale {
+		t.Errorf("twice HL = %d, want 2 * 22.5", got)
+	}
+}
