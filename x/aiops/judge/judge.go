@@ -231,8 +231,6 @@ func classifyMetric(cfg Config, metric MetricConfig, baseline, canary []int64) M
 		result.Classification = ClassLow
 		result.CriticalFailure = metric.Critical && ratioAtMost(ratio, metric.CriticalDecrease)
 		result.Reason = "canary lower than baseline beyond the effect tolerance"
-	default:
-		result.Reason = ""
 	}
 	return result
 }
