@@ -2,6 +2,17 @@
 // a series point by point and returns, for each point, an anomaly score in
 // [0, 1] computed from that point and the past only, in constant memory and
 // constant time per point. Identical input gives identical scores.
+//
+// Each point is looked at through a few views, each giving a raw evidence
+// value (how far the point is from the long-run level; how far the recent
+// points are from the baseline that has predicted this series best so far:
+// flat, daily, weekly or drifting). Each
+// view ranks its evidence among its own past values, which turns it into a
+// tail probability that means the same on every series whatever its units
+// and noise, so one threshold fits all. The smallest probability, corrected
+// for the number of views, becomes the surprise; the score reports a surprise
+// only when it rises above the fading memory of the last one reported, so an
+// anomaly scores high at its onset and not for as long as it lasts.
 package anomaly
 
 import (
@@ -15,159 +26,166 @@ import (
 type Config struct {
 	// Warmup is the number of points scored 0 while the statistics settle.
 	Warmup int
-	// LongMemory is the time constant, in points, of the slow statistics
-	// (distribution of values and of each view's evidence).
+	// LongMemory is the time constant, in points, of the distribution each
+	// view's evidence is ranked in, and the longest memory of the level.
 	LongMemory float64
-	// ShortMemory is the time constant of the short average each view's
-	// evidence is judged by: a few consecutive surprises weigh more than one.
+	// ShortMemory is the time constant of the recent averages: a few
+	// consecutive surprises weigh more than one.
 	ShortMemory float64
-	// FastMemory is the time constant of the one-step predictor.
-	FastMemory float64
-	// Levels is the number of quantisation levels of the context view, and
-	// ContextLength the number of consecutive levels forming one context.
-	Levels        int
-	ContextLength int
+	// FitMemory is the time constant with which each baseline's error is
+	// tracked to choose the best one.
+	FitMemory float64
+	// DriftMemory is the time constant of the drifting baseline.
+	DriftMemory float64
 	// Refractory is the time constant, in points, with which the memory of
-	// the last reported surprise fades: a surprise is reported once, at its
-	// onset, not for as long as it lasts.
+	// the last reported surprise fades.
 	Refractory float64
+	// MaxSurprise is the -log10 tail probability mapped to score 1.
+	MaxSurprise float64
+	// Bump is added to the memory of a surprise that was reported, so a
+	// surprise still climbing over the next few points is not reported again
+	// and again for a hair more each time.
+	Bump float64
 }
 
-// DefaultConfig is the configuration measured on NAB (see README.md).
+// DefaultConfig is the configuration measured on NAB (see the nab package's
+// README.md).
 func DefaultConfig() Config {
 	return Config{
-		Warmup:        150,
-		LongMemory:    2000,
-		ShortMemory:   8,
-		FastMemory:    8,
-		Levels:        8,
-		ContextLength: 4,
-		Refractory:    150,
+		Warmup:      150,
+		LongMemory:  2000,
+		ShortMemory: 8,
+		FitMemory:   2000,
+		DriftMemory: 50,
+		Refractory:  1000,
+		MaxSurprise: 5,
+		Bump:        0.05,
 	}
 }
 
-// contextBits is log2 of the size of the set of seen contexts. The set is a
-// fixed bitmap so memory does not grow with the series; collisions only make
-// the detector a little less eager to call a context new.
-const contextBits = 16
+const (
+	viewDeviation = iota // distance from the long-run level
+	viewBaseline         // recent average error of the best-fitting baseline
+	numViews
+)
 
-// Detector scores one series. Create one per series with New.
+const (
+	baselineLevel  = iota // long-run level: series without pattern
+	baselineDaily         // usual value at this half hour of the day
+	baselineWeekly        // usual value at this hour of the week
+	baselineDrift         // recent level: series that wander
+	numBaselines
+)
+
+// Detector scores one series. Create one per series with New; it is not
+// safe for concurrent use.
 type Detector struct {
 	cfg Config
 	n   int
 
-	// value statistics over the long memory
-	mean, variance float64
-	lo, hi         float64
-	// one-step predictor
-	fast float64
-
-	views [numViews]evidence
-
-	levels  []int // last ContextLength levels, ring
-	seen    []uint64
-	lastOut float64 // memory of recent reported surprise
+	level, drift    float64
+	daily, weekly   seasonalProfile
+	baselineError   [numBaselines]float64 // long-run mean absolute error
+	baselineRecent  float64               // recent mean absolute error of the best
+	ranks           [numViews]rankHistogram
+	reported        float64 // fading memory of the last reported surprise
+	fade, shortRate float64
 }
-
-const (
-	viewTail    = iota // how far the value is from the long-run distribution
-	viewError          // how far it is from the short-term prediction
-	viewContext        // whether its recent shape has been seen before
-	numViews
-)
 
 // New returns a detector with the given configuration.
 func New(cfg Config) *Detector {
-	return &Detector{
-		cfg:    cfg,
-		levels: make([]int, cfg.ContextLength),
-		seen:   make([]uint64, 1<<contextBits/64),
+	d := &Detector{
+		cfg:       cfg,
+		daily:     newSeasonalProfile(48),
+		weekly:    newSeasonalProfile(7 * 24),
+		fade:      math.Exp(-1 / cfg.Refractory),
+		shortRate: 1 / cfg.ShortMemory,
 	}
+	for v := range d.ranks {
+		d.ranks[v] = newRankHistogram(cfg.LongMemory)
+	}
+	return d
 }
 
 // Score consumes the next point and returns its anomaly score in [0, 1].
-func (d *Detector) Score(_ time.Time, x float64) float64 {
+func (d *Detector) Score(at time.Time, x float64) float64 {
 	d.n++
 	if d.n == 1 {
-		d.mean, d.fast, d.lo, d.hi = x, x, x, x
+		d.level, d.drift = x, x
 		return 0
 	}
-	std := math.Sqrt(d.variance)
-	scale := math.Max(std, 1e-9*math.Max(1, math.Abs(d.mean)))
-	span := d.hi - d.lo
 
-	var raw [numViews]float64
-	raw[viewTail] = math.Abs(x-d.mean) / scale
-	raw[viewError] = math.Abs(x-d.fast) / scale
-	raw[viewContext] = d.contextNovelty(x, span)
-
-	combined := 0.0
-	for v := range d.views {
-		combined = math.Max(combined, d.views[v].likelihood(raw[v], d.n, d.cfg))
+	// Every baseline predicts x from the past; the one with the smallest
+	// long-run error so far speaks for the series.
+	residuals := [numBaselines]float64{
+		baselineLevel:  x - d.level,
+		baselineDaily:  d.daily.residual(at.Hour()*2+at.Minute()/30, x, d.level),
+		baselineWeekly: d.weekly.residual(int(at.Weekday())*24+at.Hour(), x, d.level),
+		baselineDrift:  x - d.drift,
 	}
+	best := 0
+	for b := range d.baselineError {
+		if d.baselineError[b] < d.baselineError[best] {
+			best = b
+		}
+	}
+	d.baselineRecent += d.shortRate * (math.Abs(residuals[best]) - d.baselineRecent)
 
-	// update the value statistics after scoring: the score uses the past only
-	alphaLong := 1 / math.Min(float64(d.n), d.cfg.LongMemory)
-	delta := x - d.mean
-	d.mean += alphaLong * delta
-	d.variance = (1 - alphaLong) * (d.variance + alphaLong*delta*delta)
-	d.fast += (x - d.fast) / math.Min(float64(d.n), d.cfg.FastMemory)
-	d.lo, d.hi = math.Min(d.lo, x), math.Max(d.hi, x)
+	evidence := [numViews]float64{
+		viewDeviation: math.Abs(x - d.level),
+		viewBaseline:  d.baselineRecent,
+	}
+	p := 1.0
+	for v := range d.ranks {
+		p = math.Min(p, d.ranks[v].upperTail(evidence[v]))
+		d.ranks[v].add(evidence[v])
+	}
+	p = math.Min(1, p*numViews) // Bonferroni: several views get several chances
+
+	// Learn from x only after scoring it: the score uses the past only.
+	fitRate := 1 / math.Min(float64(d.n), d.cfg.FitMemory)
+	for b, r := range residuals {
+		d.baselineError[b] += fitRate * (math.Abs(r) - d.baselineError[b])
+	}
+	d.level += (x - d.level) / math.Min(float64(d.n), d.cfg.LongMemory)
+	d.drift += (x - d.drift) / math.Min(float64(d.n), d.cfg.DriftMemory)
 
 	if d.n <= d.cfg.Warmup {
 		return 0
 	}
-	// Log scale spreads the likelihoods that matter, those close to 1.
-	surprise := math.Min(1, -math.Log10(1-combined+1e-10)/10)
-	out := math.Max(0, surprise-d.lastOut)
-	d.lastOut = math.Max(surprise, d.lastOut*math.Exp(-1/d.cfg.Refractory))
-	return out
+	surprise := math.Min(1, -math.Log10(p)/d.cfg.MaxSurprise)
+	score := 0.0
+	remembered := surprise
+	if surprise > d.reported {
+		score = surprise
+		remembered += d.cfg.Bump
+	}
+	d.reported = math.Max(remembered, d.reported*d.fade)
+	return score
 }
 
-// contextNovelty is 1 when the last ContextLength quantised values form a
-// shape not seen before in this series, 0 otherwise.
-func (d *Detector) contextNovelty(x, span float64) float64 {
-	level := 0
-	if span > 0 {
-		level = int(float64(d.cfg.Levels) * (x - d.lo) / span)
-	}
-	level = max(-1, min(d.cfg.Levels, level)) // outside the known range: its own level
-	copy(d.levels, d.levels[1:])
-	d.levels[len(d.levels)-1] = level
-	if d.n < len(d.levels) {
-		return 0
-	}
-	h := uint64(14695981039346656037)
-	for _, l := range d.levels {
-		h ^= uint64(l + 2)
-		h *= 1099511628211
-	}
-	bit := h >> (64 - contextBits)
-	word, mask := bit/64, uint64(1)<<(bit%64)
-	if d.seen[word]&mask != 0 {
-		return 0
-	}
-	d.seen[word] |= mask
-	return 1
+// seasonalProfile is the usual value of each time slot of a period (of the
+// day, of the week), learnt from the timestamps with fading memory.
+type seasonalProfile struct {
+	usual []float64
+	seen  []float64
 }
 
-// evidence turns one view's raw surprise into a likelihood in [0, 1] by
-// comparing its short-term average with the long-run distribution of that
-// average, as HTM's anomaly likelihood does: it adapts each view to the
-// series' own noise, so one threshold fits every series.
-type evidence struct {
-	short          float64
-	mean, variance float64
+// seasonalMemory is how many past values of a slot make its usual value.
+const seasonalMemory = 30
+
+func newSeasonalProfile(slots int) seasonalProfile {
+	return seasonalProfile{usual: make([]float64, slots), seen: make([]float64, slots)}
 }
 
-func (e *evidence) likelihood(raw float64, n int, cfg Config) float64 {
-	e.short += (raw - e.short) / math.Min(float64(n), cfg.ShortMemory)
-	std := math.Max(math.Sqrt(e.variance), 1e-3+0.05*e.mean)
-	z := (e.short - e.mean) / std
-	l := 0.5 * math.Erfc(-z/math.Sqrt2)
-	alpha := 1 / math.Min(float64(n), cfg.LongMemory)
-	delta := e.short - e.mean
-	e.mean += alpha * delta
-	e.variance = (1 - alpha) * (e.variance + alpha*delta*delta)
-	return l
+// residual is how far x is above (negative: below) its slot's usual value;
+// then the slot learns x. A slot not seen yet uses the fallback.
+func (p *seasonalProfile) residual(slot int, x, fallback float64) float64 {
+	usual := fallback
+	if p.seen[slot] > 0 {
+		usual = p.usual[slot]
+	}
+	p.seen[slot]++
+	p.usual[slot] += (x - p.usual[slot]) / math.Min(p.seen[slot], seasonalMemory)
+	return x - usual
 }

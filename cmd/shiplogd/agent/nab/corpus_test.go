@@ -58,7 +58,19 @@ func TestCorpusReport(t *testing.T) {
 		best := Optimise(files, Profiles[0])
 		for _, f := range files {
 			one := []ScoredFile{f}
-			t.Logf("%-55s raw %7.3f windows %d", f.Name, RawScoreAt(one, Profiles[0], best.Threshold), len(f.Windows))
+			r := Optimise(one, Profiles[0])
+			probation := ProbationRows(len(f.Scores))
+			var alerts []int
+			for i := probation; i < len(f.Scores); i++ {
+				if f.Scores[i] >= best.Threshold {
+					alerts = append(alerts, i)
+				}
+			}
+			totalAlerts := len(alerts)
+			if len(alerts) > 12 {
+				alerts = alerts[:12]
+			}
+			t.Logf("%-50s raw %7.3f (alone %6.3f) n %5d windows %v alerts %d %v", f.Name, RawScoreAt(one, Profiles[0], best.Threshold), r.Raw, len(f.Scores), f.Windows, totalAlerts, alerts)
 		}
 	}
 }
