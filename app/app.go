@@ -50,6 +50,9 @@ import (
 	"github.com/spf13/cast"
 
 	"github.com/shiplog/shiplog/app/openapi"
+	"github.com/shiplog/shiplog/x/attestations"
+	attestationskeeper "github.com/shiplog/shiplog/x/attestations/keeper"
+	attestationstypes "github.com/shiplog/shiplog/x/attestations/types"
 	"github.com/shiplog/shiplog/x/consortium"
 	consortiumkeeper "github.com/shiplog/shiplog/x/consortium/keeper"
 	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
@@ -66,6 +69,8 @@ var (
 
 	// x/incidents' deploy freeze is a gate of x/deployments.
 	_ deploymentstypes.DeployGate = incidentskeeper.Keeper{}
+	// x/attestations' environment policies decide on every new deployment.
+	_ deploymentstypes.DeployPolicy = attestationskeeper.Keeper{}
 
 	// moduleAccountPermissions: the consortium account signs proposals'
 	// messages; it holds no coins (there are none).
@@ -84,12 +89,13 @@ type App struct {
 	interfaceRegistry codectypes.InterfaceRegistry
 	keys              map[string]*storetypes.KVStoreKey
 
-	AccountKeeper     authkeeper.AccountKeeper
-	ConsensusKeeper   consensuskeeper.Keeper
-	UpgradeKeeper     *upgradekeeper.Keeper
-	ConsortiumKeeper  consortiumkeeper.Keeper
-	DeploymentsKeeper deploymentskeeper.Keeper
-	IncidentsKeeper   incidentskeeper.Keeper
+	AccountKeeper      authkeeper.AccountKeeper
+	ConsensusKeeper    consensuskeeper.Keeper
+	UpgradeKeeper      *upgradekeeper.Keeper
+	ConsortiumKeeper   consortiumkeeper.Keeper
+	DeploymentsKeeper  deploymentskeeper.Keeper
+	IncidentsKeeper    incidentskeeper.Keeper
+	AttestationsKeeper attestationskeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -135,6 +141,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 	keys := storetypes.NewKVStoreKeys(
 		authtypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey,
 		consortiumtypes.StoreKey, deploymentstypes.StoreKey, incidentstypes.StoreKey,
+		attestationstypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -176,7 +183,9 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 	// Both must be final before the modules copy them below.
 	app.IncidentsKeeper = incidentskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[incidentstypes.StoreKey]),
 		addressCodec, app.ConsortiumKeeper, app.DeploymentsKeeper, authority)
-	app.DeploymentsKeeper = app.DeploymentsKeeper.WithDeployGates(app.IncidentsKeeper)
+	app.AttestationsKeeper = attestationskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[attestationstypes.StoreKey]),
+		addressCodec, app.ConsortiumKeeper, authority)
+	app.DeploymentsKeeper = app.DeploymentsKeeper.WithDeployGates(app.IncidentsKeeper).WithDeployPolicy(app.AttestationsKeeper)
 
 	app.ModuleManager = module.NewManager(
 		auth.NewAppModule(appCodec, app.AccountKeeper, nil, nil),
@@ -185,6 +194,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 		consortium.NewAppModule(appCodec, app.ConsortiumKeeper),
 		deployments.NewAppModule(appCodec, app.DeploymentsKeeper),
 		incidents.NewAppModule(appCodec, app.IncidentsKeeper),
+		attestations.NewAppModule(appCodec, app.AttestationsKeeper),
 	)
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, nil)
 	app.BasicModuleManager.RegisterLegacyAminoCodec(legacyAmino)
@@ -202,6 +212,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 	genesisOrder := []string{
 		authtypes.ModuleName, consensustypes.ModuleName, upgradetypes.ModuleName,
 		consortiumtypes.ModuleName, deploymentstypes.ModuleName, incidentstypes.ModuleName,
+		attestationstypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

@@ -6,9 +6,10 @@ import (
 	"github.com/shiplog/shiplog/x/deployments/types"
 )
 
-// AutoCLIOptions describes the query commands and leaves the tx commands to
-// the module's custom command: record needs repeatable artifact and label
-// flags, and set-status accepts short status names ("succeeded").
+// AutoCLIOptions describes the query commands and review-break-glass, and
+// leaves the other tx commands to the module's custom command: record needs
+// repeatable artifact and label flags, and set-status accepts short status
+// names ("succeeded").
 func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
@@ -47,6 +48,12 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 						{ProtoField: "external_id"},
 					},
 				},
+				{
+					RpcMethod: "BreakGlassReviews",
+					Use:       "break-glass",
+					Short:     "List break-glass deployments waiting for their review, earliest due first (--overdue: past due only)",
+					Example:   "shiplogd query deployments break-glass --overdue",
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -57,6 +64,16 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "RecordDeployment", Skip: true},
 				{RpcMethod: "UpdateDeploymentStatus", Skip: true},
 				{RpcMethod: "RecordDeployments", Skip: true},
+				{
+					RpcMethod: "ReviewBreakGlass",
+					Use:       "review-break-glass [id] [note]",
+					Short:     "Review a break-glass deployment (role admin of another organization than the deployer's)",
+					Example:   `shiplogd tx deployments review-break-glass 42 "hotfix checked, SBOM attached later" --from admin-b`,
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
+						{ProtoField: "id"},
+						{ProtoField: "note", Optional: true},
+					},
+				},
 			},
 		},
 	}

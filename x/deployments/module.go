@@ -33,6 +33,7 @@ var (
 	_ module.HasConsensusVersion = AppModule{}
 
 	_ appmodule.AppModule         = AppModule{}
+	_ appmodule.HasEndBlocker     = AppModule{}
 	_ consortiumtypes.HasMsgRoles = AppModule{}
 )
 
@@ -132,4 +133,10 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 		panic(errorsmod.Wrapf(err, "%s ExportGenesis", types.ModuleName))
 	}
 	return cdc.MustMarshalJSON(gs)
+}
+
+// EndBlock emits the overdue events of break-glass reviews that came due. It
+// returns no validator updates (x/consortium alone does).
+func (am AppModule) EndBlock(ctx context.Context) error {
+	return am.keeper.EndBlocker(ctx)
 }

@@ -131,6 +131,11 @@ func (k Keeper) RequireRole(ctx context.Context, addr sdk.AccAddress, role types
 	return m, nil
 }
 
+// HasOrganization reports whether organization id is registered.
+func (k Keeper) HasOrganization(ctx context.Context, id string) (bool, error) {
+	return k.Organizations.Has(ctx, id)
+}
+
 func (k Keeper) formatAddr(addr sdk.AccAddress) string {
 	s, err := k.addressCodec.BytesToString(addr)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/shiplog/shiplog/x/deployments/types"
 )
@@ -35,6 +36,13 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 		}
 		if err := k.storeNew(ctx, d); err != nil {
 			return errorsmod.Wrapf(err, "deployment %d", d.Id)
+		}
+		// A review that came due before genesis had its overdue event on the
+		// exporting chain; only the later ones are queued again.
+		if r := d.BreakGlassReview; r != nil && r.Reviewer == "" && r.Due.After(sdk.UnwrapSDKContext(ctx).BlockTime()) {
+			if err := k.BreakGlassDueQueue.Set(ctx, collections.Join(r.Due, d.Id)); err != nil {
+				return err
+			}
 		}
 		if d.ExternalId != "" {
 			ref := types.ExternalRef{DeploymentId: d.Id, ContentDigest: gd.ContentDigest}

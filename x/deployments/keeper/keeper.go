@@ -39,6 +39,9 @@ type Keeper struct {
 	consortium   types.ConsortiumKeeper
 	// gates may refuse a new record (see WithDeployGates); consulted in order.
 	gates []types.DeployGate
+	// policy decides on every new record after the gates (see
+	// WithDeployPolicy); nil when no policy module is wired.
+	policy types.DeployPolicy
 
 	Schema collections.Schema
 	// DeploymentSeq counts the ids issued; the next id is its value plus one.
@@ -57,6 +60,11 @@ type Keeper struct {
 	// succeeded deployment, so a metrics window is one range scan (see
 	// IterateSucceeded).
 	SucceededAt collections.KeySet[collections.Pair[time.Time, uint64]]
+	// BreakGlassPending holds (review due, id) of every break-glass deployment
+	// not yet reviewed; BreakGlassDueQueue the subset whose overdue event is
+	// still to come (EndBlock reads only its due prefix).
+	BreakGlassPending  collections.KeySet[collections.Pair[time.Time, uint64]]
+	BreakGlassDueQueue collections.KeySet[collections.Pair[time.Time, uint64]]
 }
 
 // NewKeeper builds the keeper. consortium answers membership and role checks.
@@ -101,6 +109,10 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		// lexicographically ordered encoding is what a time range needs.
 		SucceededAt: collections.NewKeySet(sb, types.SucceededAtKey, "succeeded_at",
 			collections.PairKeyCodec(sdk.TimeKey, collections.Uint64Key)),
+		BreakGlassPending: collections.NewKeySet(sb, types.BreakGlassPendingKey, "break_glass_pending",
+			collections.PairKeyCodec(sdk.TimeKey, collections.Uint64Key)),
+		BreakGlassDueQueue: collections.NewKeySet(sb, types.BreakGlassDueQueueKey, "break_glass_due_queue",
+			collections.PairKeyCodec(sdk.TimeKey, collections.Uint64Key)),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -121,6 +133,17 @@ func (k Keeper) WithDeployGates(gates ...types.DeployGate) Keeper {
 		}
 	}
 	k.gates = slices.Clone(gates)
+	return k
+}
+
+// WithDeployPolicy returns a copy of the keeper whose new records are
+// decided on by policy after the deploy gates accepted them; the decision is
+// stored with the record. A nil policy is a wiring mistake and panics.
+func (k Keeper) WithDeployPolicy(policy types.DeployPolicy) Keeper {
+	if policy == nil {
+		panic("deployments: deploy policy is nil")
+	}
+	k.policy = policy
 	return k
 }
 
@@ -155,14 +178,19 @@ func (k Keeper) nextID(ctx context.Context) (uint64, error) {
 	return issued + 1, nil
 }
 
-// storeNew writes a new record with its digest entries and, if it is already
-// succeeded, its success-time entry (the IndexedMap keeps the other indexes).
+// storeNew writes a new record with its digest entries, its pending
+// break-glass review and, if it is already succeeded, its success-time entry (the IndexedMap keeps the other indexes).
 func (k Keeper) storeNew(ctx context.Context, d types.Deployment) error {
 	if err := k.Deployments.Set(ctx, d.Id, d); err != nil {
 		return err
 	}
 	for _, a := range d.Artifacts {
 		if err := k.ArtifactDigests.Set(ctx, collections.Join(a.Digest, d.Id)); err != nil {
+			return err
+		}
+	}
+	if r := d.BreakGlassReview; r != nil && r.Reviewer == "" {
+		if err := k.BreakGlassPending.Set(ctx, collections.Join(r.Due, d.Id)); err != nil {
 			return err
 		}
 	}
@@ -288,6 +316,16 @@ func (k Keeper) RecordDeployment(ctx context.Context, deployer, orgID string, ms
 			return 0, false, err
 		}
 	}
+	if k.policy != nil {
+		decision, err := k.policy.EvaluateDeployment(ctx, d)
+		if err != nil {
+			return 0, false, err
+		}
+		d.PolicyDecision = &decision
+		if decision.Outcome == types.POLICY_OUTCOME_BREAK_GLASS {
+			d.BreakGlassReview = &types.BreakGlassReview{Due: now.Add(decision.BreakGlassReviewPeriod)}
+		}
+	}
 	issued, err := k.nextID(ctx)
 	if err != nil {
 		return 0, false, err
@@ -298,6 +336,22 @@ func (k Keeper) RecordDeployment(ctx context.Context, deployer, orgID string, ms
 	}
 	if err := k.storeNew(ctx, d); err != nil {
 		return 0, false, err
+	}
+	if review := d.BreakGlassReview; review != nil {
+		if err := k.BreakGlassDueQueue.Set(ctx, collections.Join(review.Due, d.Id)); err != nil {
+			return 0, false, err
+		}
+		err := sdkCtx.EventManager().EmitTypedEvent(&types.EventBreakGlassDeployment{
+			Id:             id,
+			Environment:    d.Environment,
+			OrganizationId: orgID,
+			Justification:  d.BreakGlass,
+			PolicyVersion:  d.PolicyDecision.PolicyVersion,
+			ReviewDue:      review.Due.Format(time.RFC3339),
+		})
+		if err != nil {
+			return 0, false, err
+		}
 	}
 	if msg.ExternalId != "" {
 		ref := types.ExternalRef{DeploymentId: id, ContentDigest: digest}

@@ -104,3 +104,26 @@ func (s msgServer) requireDeployer(ctx context.Context, addr sdk.AccAddress, can
 func (k Keeper) decodeAddress(s string) (sdk.AccAddress, string, error) {
 	return validate.Address(k.addressCodec, types.ErrInvalidAddress, s)
 }
+
+// ReviewBreakGlass records an admin of another organisation reviewing a
+// break-glass deployment.
+func (s msgServer) ReviewBreakGlass(ctx context.Context, msg *types.MsgReviewBreakGlass) (*types.MsgReviewBreakGlassResponse, error) {
+	if msg == nil {
+		return nil, errorsmod.Wrap(types.ErrInvalidDeployment, "empty message")
+	}
+	addr, reviewer, err := s.decodeAddress(msg.Reviewer)
+	if err != nil {
+		return nil, errorsmod.Wrap(err, "reviewer")
+	}
+	if err := msg.Validate(); err != nil {
+		return nil, err
+	}
+	member, err := s.consortium.RequireRole(ctx, addr, consortiumtypes.ROLE_ADMIN)
+	if err != nil {
+		return nil, errorsmod.Wrapf(err, "%s may not review break-glass deployments", reviewer)
+	}
+	if err := s.Keeper.ReviewBreakGlass(ctx, reviewer, member.OrganizationId, msg.Id, msg.Note); err != nil {
+		return nil, err
+	}
+	return &types.MsgReviewBreakGlassResponse{}, nil
+}

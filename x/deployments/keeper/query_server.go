@@ -5,10 +5,12 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"time"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
 
 	"github.com/shiplog/shiplog/x/deployments/types"
 	"github.com/shiplog/shiplog/x/internal/idpage"
@@ -253,4 +255,56 @@ type keyRange[K any] struct {
 
 func (r *keyRange[K]) RangeValues() (start, end *collections.RangeKey[K], order collections.Order, err error) {
 	return r.start, r.end, r.order, nil
+}
+
+// BreakGlassReviews lists unreviewed break-glass deployments earliest due
+// first (then by id), reading one range of the pending-review index; with
+// overdue set, only those due at or before the block time. pagination.key
+// is the 8-byte id of the deployment to continue from.
+func (q queryServer) BreakGlassReviews(ctx context.Context, req *types.QueryBreakGlassReviewsRequest) (*types.QueryBreakGlassReviewsResponse, error) {
+	if req == nil {
+		return nil, errorsmod.Wrap(types.ErrInvalidRequest, "empty request")
+	}
+	startID, limit, err := idpage.ParsePage(req.Pagination, 0,
+		idpage.Limits{Default: types.DefaultQueryLimit, Max: types.MaxQueryLimit}, types.ErrInvalidRequest)
+	if err != nil {
+		return nil, err
+	}
+	rng := new(collections.Range[collections.Pair[time.Time, uint64]])
+	if req.Overdue {
+		now := sdk.UnwrapSDKContext(ctx).BlockTime().UTC()
+		rng = rng.EndInclusive(collections.Join(now, uint64(math.MaxUint64)))
+	}
+	if startID != 0 {
+		d, err := q.k.GetDeployment(ctx, startID)
+		if err != nil {
+			return nil, errorsmod.Wrapf(types.ErrInvalidRequest, "pagination.key names deployment %d: %s", startID, err)
+		}
+		if d.BreakGlassReview == nil {
+			return nil, errorsmod.Wrapf(types.ErrInvalidRequest, "pagination.key names deployment %d, which needs no break-glass review", startID)
+		}
+		rng = rng.StartInclusive(collections.Join(d.BreakGlassReview.Due, startID))
+	}
+	it, err := q.k.BreakGlassPending.Iterate(ctx, rng)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	resp := &types.QueryBreakGlassReviewsResponse{Pagination: &query.PageResponse{}, Deployments: []types.Deployment{}}
+	for ; it.Valid(); it.Next() {
+		key, err := it.Key()
+		if err != nil {
+			return nil, err
+		}
+		if uint64(len(resp.Deployments)) == limit {
+			resp.Pagination.NextKey = idpage.NextKey(key.K2())
+			break
+		}
+		d, err := q.k.GetDeployment(ctx, key.K2())
+		if err != nil {
+			return nil, errorsmod.Wrap(err, "pending break-glass review")
+		}
+		resp.Deployments = append(resp.Deployments, d)
+	}
+	return resp, nil
 }

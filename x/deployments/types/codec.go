@@ -13,6 +13,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	cdc.RegisterConcrete(&MsgRecordDeployment{}, "shiplog/deployments/MsgRecordDeployment", nil)
 	cdc.RegisterConcrete(&MsgUpdateDeploymentStatus{}, "shiplog/deployments/MsgUpdateDeploymentStatus", nil)
 	cdc.RegisterConcrete(&MsgRecordDeployments{}, "shiplog/deployments/MsgRecordDeployments", nil)
+	cdc.RegisterConcrete(&MsgReviewBreakGlass{}, "shiplog/deployments/MsgReviewBreakGlass", nil)
 }
 
 // RegisterInterfaces registers the module's messages as sdk.Msg implementations.
@@ -21,6 +22,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgRecordDeployment{},
 		&MsgUpdateDeploymentStatus{},
 		&MsgRecordDeployments{},
+		&MsgReviewBreakGlass{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

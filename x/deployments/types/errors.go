@@ -32,4 +32,6 @@ var (
 	ErrInvalidGenesis        = errorsmod.RegisterWithGRPCCode(ModuleName, 23, codes.InvalidArgument, "invalid genesis")
 	ErrInvalidFixesIncidents = errorsmod.RegisterWithGRPCCode(ModuleName, 24, codes.InvalidArgument, "invalid fixes_incidents")
 	ErrInvalidBreakGlass     = errorsmod.RegisterWithGRPCCode(ModuleName, 25, codes.InvalidArgument, "invalid break_glass")
+	ErrNoReviewPending       = errorsmod.RegisterWithGRPCCode(ModuleName, 26, codes.FailedPrecondition, "no break-glass review pending")
+	ErrInvalidNote           = errorsmod.RegisterWithGRPCCode(ModuleName, 27, codes.InvalidArgument, "invalid note")
 )

@@ -240,9 +240,238 @@ func (m *EventDeploymentStatusChanged) GetReason() string {
 	return ""
 }
 
+// EventBreakGlassDeployment is emitted when a policy lets a deployment through
+// on its break-glass justification.
+type EventBreakGlassDeployment struct {
+	Id             uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Environment    string `protobuf:"bytes,2,opt,name=environment,proto3" json:"environment,omitempty"`
+	OrganizationId string `protobuf:"bytes,3,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	Justification  string `protobuf:"bytes,4,opt,name=justification,proto3" json:"justification,omitempty"`
+	PolicyVersion  uint64 `protobuf:"varint,5,opt,name=policy_version,json=policyVersion,proto3" json:"policy_version,omitempty"`
+	ReviewDue      string `protobuf:"bytes,6,opt,name=review_due,json=reviewDue,proto3" json:"review_due,omitempty"`
+}
+
+func (m *EventBreakGlassDeployment) Reset()         { *m = EventBreakGlassDeployment{} }
+func (m *EventBreakGlassDeployment) String() string { return proto.CompactTextString(m) }
+func (*EventBreakGlassDeployment) ProtoMessage()    {}
+func (*EventBreakGlassDeployment) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3df2b6822209e563, []int{2}
+}
+func (m *EventBreakGlassDeployment) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventBreakGlassDeployment) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventBreakGlassDeployment.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventBreakGlassDeployment) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventBreakGlassDeployment.Merge(m, src)
+}
+func (m *EventBreakGlassDeployment) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventBreakGlassDeployment) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventBreakGlassDeployment.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventBreakGlassDeployment proto.InternalMessageInfo
+
+func (m *EventBreakGlassDeployment) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *EventBreakGlassDeployment) GetEnvironment() string {
+	if m != nil {
+		return m.Environment
+	}
+	return ""
+}
+
+func (m *EventBreakGlassDeployment) GetOrganizationId() string {
+	if m != nil {
+		return m.OrganizationId
+	}
+	return ""
+}
+
+func (m *EventBreakGlassDeployment) GetJustification() string {
+	if m != nil {
+		return m.Justification
+	}
+	return ""
+}
+
+func (m *EventBreakGlassDeployment) GetPolicyVersion() uint64 {
+	if m != nil {
+		return m.PolicyVersion
+	}
+	return 0
+}
+
+func (m *EventBreakGlassDeployment) GetReviewDue() string {
+	if m != nil {
+		return m.ReviewDue
+	}
+	return ""
+}
+
+// EventBreakGlassReviewed is emitted when another organisation's admin
+// reviews a break-glass deployment.
+type EventBreakGlassReviewed struct {
+	Id                     uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Reviewer               string `protobuf:"bytes,2,opt,name=reviewer,proto3" json:"reviewer,omitempty"`
+	ReviewerOrganizationId string `protobuf:"bytes,3,opt,name=reviewer_organization_id,json=reviewerOrganizationId,proto3" json:"reviewer_organization_id,omitempty"`
+	Overdue                bool   `protobuf:"varint,4,opt,name=overdue,proto3" json:"overdue,omitempty"`
+}
+
+func (m *EventBreakGlassReviewed) Reset()         { *m = EventBreakGlassReviewed{} }
+func (m *EventBreakGlassReviewed) String() string { return proto.CompactTextString(m) }
+func (*EventBreakGlassReviewed) ProtoMessage()    {}
+func (*EventBreakGlassReviewed) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3df2b6822209e563, []int{3}
+}
+func (m *EventBreakGlassReviewed) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventBreakGlassReviewed) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventBreakGlassReviewed.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventBreakGlassReviewed) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventBreakGlassReviewed.Merge(m, src)
+}
+func (m *EventBreakGlassReviewed) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventBreakGlassReviewed) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventBreakGlassReviewed.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventBreakGlassReviewed proto.InternalMessageInfo
+
+func (m *EventBreakGlassReviewed) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *EventBreakGlassReviewed) GetReviewer() string {
+	if m != nil {
+		return m.Reviewer
+	}
+	return ""
+}
+
+func (m *EventBreakGlassReviewed) GetReviewerOrganizationId() string {
+	if m != nil {
+		return m.ReviewerOrganizationId
+	}
+	return ""
+}
+
+func (m *EventBreakGlassReviewed) GetOverdue() bool {
+	if m != nil {
+		return m.Overdue
+	}
+	return false
+}
+
+// EventBreakGlassReviewOverdue is emitted at the end of the block in which a
+// break-glass deployment's review became overdue.
+type EventBreakGlassReviewOverdue struct {
+	Id             uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Environment    string `protobuf:"bytes,2,opt,name=environment,proto3" json:"environment,omitempty"`
+	OrganizationId string `protobuf:"bytes,3,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	ReviewDue      string `protobuf:"bytes,4,opt,name=review_due,json=reviewDue,proto3" json:"review_due,omitempty"`
+}
+
+func (m *EventBreakGlassReviewOverdue) Reset()         { *m = EventBreakGlassReviewOverdue{} }
+func (m *EventBreakGlassReviewOverdue) String() string { return proto.CompactTextString(m) }
+func (*EventBreakGlassReviewOverdue) ProtoMessage()    {}
+func (*EventBreakGlassReviewOverdue) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3df2b6822209e563, []int{4}
+}
+func (m *EventBreakGlassReviewOverdue) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventBreakGlassReviewOverdue) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventBreakGlassReviewOverdue.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventBreakGlassReviewOverdue) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventBreakGlassReviewOverdue.Merge(m, src)
+}
+func (m *EventBreakGlassReviewOverdue) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventBreakGlassReviewOverdue) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventBreakGlassReviewOverdue.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventBreakGlassReviewOverdue proto.InternalMessageInfo
+
+func (m *EventBreakGlassReviewOverdue) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *EventBreakGlassReviewOverdue) GetEnvironment() string {
+	if m != nil {
+		return m.Environment
+	}
+	return ""
+}
+
+func (m *EventBreakGlassReviewOverdue) GetOrganizationId() string {
+	if m != nil {
+		return m.OrganizationId
+	}
+	return ""
+}
+
+func (m *EventBreakGlassReviewOverdue) GetReviewDue() string {
+	if m != nil {
+		return m.ReviewDue
+	}
+	return ""
+}
+
 func init() {
 	proto.RegisterType((*EventDeploymentRecorded)(nil), "shiplog.deployments.v1.EventDeploymentRecorded")
 	proto.RegisterType((*EventDeploymentStatusChanged)(nil), "shiplog.deployments.v1.EventDeploymentStatusChanged")
+	proto.RegisterType((*EventBreakGlassDeployment)(nil), "shiplog.deployments.v1.EventBreakGlassDeployment")
+	proto.RegisterType((*EventBreakGlassReviewed)(nil), "shiplog.deployments.v1.EventBreakGlassReviewed")
+	proto.RegisterType((*EventBreakGlassReviewOverdue)(nil), "shiplog.deployments.v1.EventBreakGlassReviewOverdue")
 }
 
 func init() {
@@ -250,35 +479,45 @@ func init() {
 }
 
 var fileDescriptor_3df2b6822209e563 = []byte{
-	// 444 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x93, 0x31, 0x6f, 0xd3, 0x40,
-	0x18, 0x86, 0x63, 0x27, 0x4d, 0x93, 0x2f, 0x52, 0x8a, 0x4e, 0xa8, 0x9c, 0x2a, 0x64, 0xac, 0x30,
-	0x60, 0x16, 0x47, 0x85, 0x85, 0xa1, 0x03, 0x82, 0x22, 0xc1, 0x84, 0xe4, 0x6e, 0x2c, 0xd1, 0xc5,
-	0x77, 0x71, 0x4e, 0x38, 0xf7, 0x59, 0x77, 0x57, 0xab, 0xe1, 0x57, 0xf4, 0xaf, 0xf0, 0x2f, 0x18,
-	0x3b, 0x32, 0xa2, 0xe4, 0x8f, 0x20, 0x9f, 0xed, 0x10, 0x10, 0x1d, 0x22, 0x75, 0xb2, 0xdf, 0xd7,
-	0xcf, 0xfb, 0xe9, 0x7c, 0xaf, 0x3e, 0x78, 0x6e, 0x96, 0xb2, 0xc8, 0x31, 0x9b, 0x72, 0x51, 0xe4,
-	0xb8, 0x5e, 0x09, 0x65, 0xcd, 0xb4, 0x3c, 0x9f, 0x8a, 0xb2, 0x7a, 0x8b, 0x0b, 0x8d, 0x16, 0xc9,
-	0x69, 0x03, 0xc5, 0x7b, 0x50, 0x5c, 0x9e, 0x9f, 0x4d, 0xee, 0x09, 0xdb, 0x75, 0x21, 0x9a, 0xec,
-	0xe4, 0x7b, 0x17, 0x9e, 0x7c, 0xa8, 0x86, 0x5d, 0xee, 0x98, 0x44, 0xa4, 0xa8, 0xb9, 0xe0, 0x64,
-	0x0c, 0xbe, 0xe4, 0xd4, 0x0b, 0xbd, 0xa8, 0x97, 0xf8, 0x92, 0x13, 0x0a, 0xc7, 0x46, 0xe8, 0x52,
-	0xa6, 0x82, 0xfa, 0xa1, 0x17, 0x0d, 0x93, 0x56, 0x92, 0x10, 0x46, 0x42, 0x95, 0x52, 0xa3, 0xaa,
-	0x06, 0xd0, 0xae, 0xfb, 0xba, 0x6f, 0x55, 0xd9, 0x52, 0x68, 0x23, 0x51, 0xd1, 0x5e, 0x9d, 0x6d,
-	0x24, 0x79, 0x0b, 0x7d, 0x63, 0x99, 0xbd, 0x36, 0xf4, 0x28, 0xf4, 0xa2, 0xf1, 0xab, 0x28, 0xfe,
-	0xff, 0xef, 0xc4, 0x7f, 0x4e, 0x78, 0xe5, 0xf8, 0xa4, 0xc9, 0x91, 0x0b, 0x18, 0x18, 0xab, 0x99,
-	0x15, 0xd9, 0x9a, 0xf6, 0xdd, 0x8c, 0xf0, 0xbe, 0x19, 0x57, 0x0d, 0x97, 0xec, 0x12, 0xe4, 0x0c,
-	0x06, 0x35, 0x24, 0x34, 0x3d, 0x76, 0x47, 0xdb, 0x69, 0xf2, 0x02, 0x4e, 0x50, 0x67, 0x4c, 0xc9,
-	0x6f, 0xcc, 0x4a, 0x54, 0x33, 0xc9, 0xe9, 0xc0, 0x21, 0xe3, 0x7d, 0xfb, 0x13, 0x27, 0xcf, 0x60,
-	0x24, 0x6e, 0xac, 0xd0, 0x8a, 0xe5, 0x15, 0x34, 0x74, 0x10, 0xb4, 0x56, 0x0d, 0x68, 0xcc, 0xf3,
-	0x39, 0x4b, 0xbf, 0xce, 0x70, 0x41, 0xc1, 0x5d, 0x2a, 0xb4, 0xd6, 0xe7, 0x05, 0x79, 0x09, 0x8f,
-	0x98, 0xb6, 0x72, 0xc1, 0x52, 0x3b, 0xe3, 0x32, 0x13, 0xc6, 0x1a, 0x3a, 0x0a, 0xbb, 0xd1, 0x30,
-	0x39, 0x69, 0xfd, 0xcb, 0xda, 0x9e, 0xdc, 0xfa, 0xf0, 0xf4, 0x9f, 0xce, 0xea, 0x1b, 0x79, 0xbf,
-	0x64, 0x2a, 0x7b, 0xe0, 0xe2, 0x2e, 0xa0, 0xb7, 0xd0, 0xb8, 0x72, 0xad, 0x1d, 0x52, 0x8e, 0x4b,
-	0x91, 0x37, 0xe0, 0x5b, 0x3c, 0xb8, 0x58, 0xdf, 0x22, 0x79, 0x0c, 0x47, 0x2c, 0xb5, 0xa8, 0x5d,
-	0xa3, 0xc3, 0xa4, 0x16, 0xe4, 0x14, 0xfa, 0x5a, 0x30, 0x83, 0xaa, 0xa9, 0xaa, 0x51, 0xef, 0x3e,
-	0xfe, 0xd8, 0x04, 0xde, 0xdd, 0x26, 0xf0, 0x7e, 0x6d, 0x02, 0xef, 0x76, 0x1b, 0x74, 0xee, 0xb6,
-	0x41, 0xe7, 0xe7, 0x36, 0xe8, 0x7c, 0x89, 0x33, 0x69, 0x97, 0xd7, 0xf3, 0x38, 0xc5, 0xd5, 0xb4,
-	0xdd, 0x87, 0xf6, 0x79, 0xf3, 0xd7, 0x66, 0xb8, 0xb5, 0x98, 0xf7, 0xdd, 0x5e, 0xbc, 0xfe, 0x1d,
-	0x00, 0x00, 0xff, 0xff, 0x34, 0xc8, 0x19, 0x63, 0x7a, 0x03, 0x00, 0x00,
+	// 595 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x54, 0xcd, 0x6e, 0xd3, 0x40,
+	0x10, 0xae, 0x9d, 0x34, 0x4d, 0xa6, 0x6a, 0x8a, 0x56, 0xa8, 0x2c, 0x15, 0x18, 0xcb, 0x80, 0x08,
+	0x17, 0x47, 0x85, 0x4b, 0x0f, 0x3d, 0xa0, 0x52, 0x04, 0x9c, 0x2a, 0xb9, 0x12, 0x07, 0x2e, 0xd6,
+	0xd6, 0xde, 0x38, 0x4b, 0x1d, 0x6f, 0xb4, 0xbb, 0x31, 0x0d, 0x4f, 0xd1, 0x23, 0x3c, 0x06, 0x6f,
+	0xc1, 0xb1, 0x47, 0x8e, 0x28, 0x79, 0x11, 0xe4, 0xf5, 0x3a, 0x7f, 0x4d, 0x0f, 0x95, 0xe0, 0x64,
+	0xcf, 0xb7, 0xdf, 0x8c, 0xe6, 0x9b, 0x6f, 0x77, 0xe0, 0xa9, 0xec, 0xb3, 0x61, 0xca, 0x93, 0x6e,
+	0x4c, 0x87, 0x29, 0x1f, 0x0f, 0x68, 0xa6, 0x64, 0x37, 0x3f, 0xe8, 0xd2, 0xbc, 0xf8, 0xf3, 0x87,
+	0x82, 0x2b, 0x8e, 0xf6, 0x0c, 0xc9, 0x5f, 0x20, 0xf9, 0xf9, 0xc1, 0xbe, 0x77, 0x4b, 0xb2, 0x1a,
+	0x0f, 0xa9, 0xc9, 0xf5, 0x7e, 0xd6, 0xe0, 0xc1, 0xbb, 0xa2, 0xd8, 0xc9, 0x8c, 0x13, 0xd0, 0x88,
+	0x8b, 0x98, 0xc6, 0xa8, 0x0d, 0x36, 0x8b, 0xb1, 0xe5, 0x5a, 0x9d, 0x7a, 0x60, 0xb3, 0x18, 0x61,
+	0xd8, 0x92, 0x54, 0xe4, 0x2c, 0xa2, 0xd8, 0x76, 0xad, 0x4e, 0x2b, 0xa8, 0x42, 0xe4, 0xc2, 0x36,
+	0xcd, 0x72, 0x26, 0x78, 0x56, 0x14, 0xc0, 0x35, 0x7d, 0xba, 0x08, 0x15, 0xb9, 0x39, 0x15, 0x92,
+	0xf1, 0x0c, 0xd7, 0xcb, 0x5c, 0x13, 0xa2, 0x37, 0xd0, 0x90, 0x8a, 0xa8, 0x91, 0xc4, 0x9b, 0xae,
+	0xd5, 0x69, 0xbf, 0xea, 0xf8, 0xeb, 0xe5, 0xf8, 0xf3, 0x0e, 0xcf, 0x34, 0x3f, 0x30, 0x79, 0xe8,
+	0x08, 0x9a, 0x52, 0x09, 0xa2, 0x68, 0x32, 0xc6, 0x0d, 0x5d, 0xc3, 0xbd, 0xad, 0xc6, 0x99, 0xe1,
+	0x05, 0xb3, 0x0c, 0xb4, 0x0f, 0xcd, 0x92, 0x44, 0x05, 0xde, 0xd2, 0xad, 0xcd, 0x62, 0xf4, 0x02,
+	0x76, 0xb9, 0x48, 0x48, 0xc6, 0xbe, 0x11, 0xc5, 0x78, 0x16, 0xb2, 0x18, 0x37, 0x35, 0xa5, 0xbd,
+	0x08, 0x7f, 0x8c, 0xd1, 0x13, 0xd8, 0xa6, 0x97, 0x8a, 0x8a, 0x8c, 0xa4, 0x05, 0xa9, 0xa5, 0x49,
+	0x50, 0x41, 0x25, 0x41, 0xf0, 0x34, 0x3d, 0x27, 0xd1, 0x45, 0xc8, 0x7b, 0x18, 0xf4, 0x50, 0xa1,
+	0x82, 0x4e, 0x7b, 0xe8, 0x25, 0xdc, 0x23, 0x42, 0xb1, 0x1e, 0x89, 0x54, 0x18, 0xb3, 0x84, 0x4a,
+	0x25, 0xf1, 0xb6, 0x5b, 0xeb, 0xb4, 0x82, 0xdd, 0x0a, 0x3f, 0x29, 0x61, 0xef, 0xca, 0x86, 0x47,
+	0x2b, 0x9e, 0x95, 0x13, 0x79, 0xdb, 0x27, 0x59, 0xf2, 0x8f, 0x8d, 0x3b, 0x82, 0x7a, 0x4f, 0xf0,
+	0x81, 0x76, 0xed, 0x2e, 0xe6, 0xe8, 0x2c, 0x74, 0x08, 0xb6, 0xe2, 0x77, 0x36, 0xd6, 0x56, 0x1c,
+	0xdd, 0x87, 0x4d, 0x12, 0x29, 0x2e, 0xb4, 0xa3, 0xad, 0xa0, 0x0c, 0xd0, 0x1e, 0x34, 0x04, 0x25,
+	0x92, 0x67, 0xc6, 0x2a, 0x13, 0x79, 0x13, 0x0b, 0x1e, 0xea, 0x91, 0x1c, 0x0b, 0x4a, 0x2e, 0xde,
+	0xa7, 0x44, 0xca, 0x79, 0xd5, 0x1b, 0xf3, 0x58, 0x51, 0x6d, 0xdf, 0x54, 0xbd, 0xc6, 0xf8, 0xda,
+	0x5a, 0xe3, 0x9f, 0xc1, 0xce, 0x97, 0x91, 0x54, 0xac, 0xc7, 0x22, 0x0d, 0x99, 0xdb, 0xbd, 0x0c,
+	0xa2, 0xe7, 0xd0, 0x1e, 0xf2, 0x94, 0x45, 0xe3, 0xb0, 0x7a, 0x04, 0x9b, 0xba, 0x99, 0x9d, 0x12,
+	0xfd, 0x64, 0x9e, 0xc2, 0x63, 0x00, 0x41, 0x73, 0x46, 0xbf, 0x86, 0xf1, 0x88, 0x1a, 0xe1, 0xad,
+	0x12, 0x39, 0x19, 0x51, 0xef, 0x87, 0x65, 0xde, 0xea, 0x5c, 0x64, 0xa0, 0x0f, 0xd7, 0x58, 0xbe,
+	0x0f, 0xcd, 0x32, 0x91, 0x0a, 0xa3, 0x6f, 0x16, 0xa3, 0x43, 0xc0, 0xd5, 0x7f, 0xb8, 0x5e, 0xe5,
+	0x5e, 0x75, 0x7e, 0xba, 0xac, 0x16, 0xc3, 0x16, 0xcf, 0xa9, 0x28, 0xba, 0x2b, 0x74, 0x36, 0x83,
+	0x2a, 0xf4, 0xbe, 0x5b, 0xe6, 0x4e, 0xae, 0xf6, 0x76, 0x5a, 0x12, 0xfe, 0xa7, 0x07, 0xcb, 0x63,
+	0xab, 0xaf, 0x8c, 0xed, 0xf8, 0xc3, 0xaf, 0x89, 0x63, 0x5d, 0x4f, 0x1c, 0xeb, 0xcf, 0xc4, 0xb1,
+	0xae, 0xa6, 0xce, 0xc6, 0xf5, 0xd4, 0xd9, 0xf8, 0x3d, 0x75, 0x36, 0x3e, 0xfb, 0x09, 0x53, 0xfd,
+	0xd1, 0xb9, 0x1f, 0xf1, 0x41, 0xb7, 0xda, 0x95, 0xd5, 0xf7, 0x72, 0x69, 0x6b, 0xea, 0x95, 0x79,
+	0xde, 0xd0, 0x3b, 0xf3, 0xf5, 0xdf, 0x00, 0x00, 0x00, 0xff, 0xff, 0x3f, 0xdb, 0x04, 0x7a, 0x96,
+	0x05, 0x00, 0x00,
 }
 
 func (m *EventDeploymentRecorded) Marshal() (dAtA []byte, err error) {
@@ -441,6 +680,168 @@ func (m *EventDeploymentStatusChanged) MarshalToSizedBuffer(dAtA []byte) (int, e
 	return len(dAtA) - i, nil
 }
 
+func (m *EventBreakGlassDeployment) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventBreakGlassDeployment) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventBreakGlassDeployment) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.ReviewDue) > 0 {
+		i -= len(m.ReviewDue)
+		copy(dAtA[i:], m.ReviewDue)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.ReviewDue)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if m.PolicyVersion != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.PolicyVersion))
+		i--
+		dAtA[i] = 0x28
+	}
+	if len(m.Justification) > 0 {
+		i -= len(m.Justification)
+		copy(dAtA[i:], m.Justification)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Justification)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.OrganizationId) > 0 {
+		i -= len(m.OrganizationId)
+		copy(dAtA[i:], m.OrganizationId)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.OrganizationId)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Environment) > 0 {
+		i -= len(m.Environment)
+		copy(dAtA[i:], m.Environment)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Environment)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventBreakGlassReviewed) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventBreakGlassReviewed) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventBreakGlassReviewed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Overdue {
+		i--
+		if m.Overdue {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.ReviewerOrganizationId) > 0 {
+		i -= len(m.ReviewerOrganizationId)
+		copy(dAtA[i:], m.ReviewerOrganizationId)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.ReviewerOrganizationId)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Reviewer) > 0 {
+		i -= len(m.Reviewer)
+		copy(dAtA[i:], m.Reviewer)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reviewer)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventBreakGlassReviewOverdue) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventBreakGlassReviewOverdue) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventBreakGlassReviewOverdue) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.ReviewDue) > 0 {
+		i -= len(m.ReviewDue)
+		copy(dAtA[i:], m.ReviewDue)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.ReviewDue)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.OrganizationId) > 0 {
+		i -= len(m.OrganizationId)
+		copy(dAtA[i:], m.OrganizationId)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.OrganizationId)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Environment) > 0 {
+		i -= len(m.Environment)
+		copy(dAtA[i:], m.Environment)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Environment)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -531,6 +932,84 @@ func (m *EventDeploymentStatusChanged) Size() (n int) {
 		n += 1 + l + sovEvents(uint64(l))
 	}
 	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventBreakGlassDeployment) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovEvents(uint64(m.Id))
+	}
+	l = len(m.Environment)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.OrganizationId)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Justification)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.PolicyVersion != 0 {
+		n += 1 + sovEvents(uint64(m.PolicyVersion))
+	}
+	l = len(m.ReviewDue)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventBreakGlassReviewed) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovEvents(uint64(m.Id))
+	}
+	l = len(m.Reviewer)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.ReviewerOrganizationId)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Overdue {
+		n += 2
+	}
+	return n
+}
+
+func (m *EventBreakGlassReviewOverdue) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovEvents(uint64(m.Id))
+	}
+	l = len(m.Environment)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.OrganizationId)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.ReviewDue)
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
 	}
@@ -1106,6 +1585,540 @@ func (m *EventDeploymentStatusChanged) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventBreakGlassDeployment) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventBreakGlassDeployment: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventBreakGlassDeployment: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Environment", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Environment = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OrganizationId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.OrganizationId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Justification", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Justification = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PolicyVersion", wireType)
+			}
+			m.PolicyVersion = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.PolicyVersion |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReviewDue", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ReviewDue = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventBreakGlassReviewed) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventBreakGlassReviewed: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventBreakGlassReviewed: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reviewer", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reviewer = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReviewerOrganizationId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ReviewerOrganizationId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Overdue", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Overdue = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventBreakGlassReviewOverdue) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventBreakGlassReviewOverdue: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventBreakGlassReviewOverdue: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Environment", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Environment = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OrganizationId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.OrganizationId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReviewDue", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ReviewDue = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

@@ -24,3 +24,11 @@ type ConsortiumKeeper interface {
 type DeployGate interface {
 	CheckDeployment(ctx context.Context, d Deployment) error
 }
+
+// DeployPolicy decides whether an environment's policy admits a new
+// deployment (see WithDeployPolicy). It sees the complete record, id
+// included, after every DeployGate accepted it. An error rejects the message
+// (nothing is written); otherwise the decision is stored with the record.
+type DeployPolicy interface {
+	EvaluateDeployment(ctx context.Context, d Deployment) (PolicyDecision, error)
+}

@@ -34,4 +34,10 @@ var (
 	// SucceededAtKey: (time the deployment became succeeded, id), for DORA
 	// metrics over a time window.
 	SucceededAtKey = collections.NewPrefix(9)
+	// BreakGlassPendingKey: (review due time, id) of every break-glass
+	// deployment not yet reviewed, for the BreakGlassReviews query.
+	BreakGlassPendingKey = collections.NewPrefix(10)
+	// BreakGlassDueQueueKey: (review due time, id) of unreviewed break-glass
+	// deployments whose overdue event is still to come; EndBlock consumes it.
+	BreakGlassDueQueueKey = collections.NewPrefix(11)
 )

@@ -110,6 +110,18 @@ func (m *MsgUpdateDeploymentStatus) Validate() error {
 	return ValidateReason(m.Reason)
 }
 
+// Validate runs the stateless checks of MsgReviewBreakGlass except the
+// reviewer address.
+func (m *MsgReviewBreakGlass) Validate() error {
+	if m == nil {
+		return errorsmod.Wrap(ErrInvalidDeployment, "empty message")
+	}
+	if m.Id == 0 {
+		return errorsmod.Wrap(ErrInvalidDeployment, "id is required")
+	}
+	return validateNote(ErrInvalidNote, "note", m.Note, MaxReasonLength)
+}
+
 // Msg returns the MsgRecordDeployment that deployer would sign for the
 // record's content. A batch record goes through exactly the checks, the
 // idempotency rules (same content digest) and the keeper path of that message.

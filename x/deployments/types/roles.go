@@ -13,5 +13,6 @@ func MsgRoles() consortiumtypes.MsgRoles {
 		sdk.MsgTypeURL(&MsgRecordDeployment{}):       consortiumtypes.ROLE_DEPLOYER,
 		sdk.MsgTypeURL(&MsgUpdateDeploymentStatus{}): consortiumtypes.ROLE_DEPLOYER,
 		sdk.MsgTypeURL(&MsgRecordDeployments{}):      consortiumtypes.ROLE_DEPLOYER,
+		sdk.MsgTypeURL(&MsgReviewBreakGlass{}):       consortiumtypes.ROLE_ADMIN,
 	}
 }

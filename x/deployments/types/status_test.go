@@ -100,12 +100,14 @@ func TestValidateDigest(t *testing.T) {
 
 func TestMsgRolesCoverEveryMsg(t *testing.T) {
 	roles := types.MsgRoles()
-	require.Len(t, roles, 3)
+	require.Len(t, roles, 4)
 	for _, url := range []string{"/shiplog.deployments.v1.MsgRecordDeployment", "/shiplog.deployments.v1.MsgUpdateDeploymentStatus", "/shiplog.deployments.v1.MsgRecordDeployments"} {
 		role, ok := roles[url]
 		require.True(t, ok, url)
 		require.Equal(t, "deployer", role.ShortName())
 	}
+	// A break-glass review is an admin's call (of another organisation).
+	require.Equal(t, "admin", roles["/shiplog.deployments.v1.MsgReviewBreakGlass"].ShortName())
 }
 
 func TestContentDigestIgnoresDeployer(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	proto "github.com/cosmos/gogoproto/proto"
 	github_com_cosmos_gogoproto_types "github.com/cosmos/gogoproto/types"
+	_ "google.golang.org/protobuf/types/known/durationpb"
 	_ "google.golang.org/protobuf/types/known/timestamppb"
 	io "io"
 	math "math"
@@ -104,6 +105,47 @@ func (x Strategy) String() string {
 
 func (Strategy) EnumDescriptor() ([]byte, []int) {
 	return fileDescriptor_a5a31e9f48c8efff, []int{1}
+}
+
+// PolicyOutcome is what an environment policy decided about a deployment.
+type PolicyOutcome int32
+
+const (
+	POLICY_OUTCOME_UNSPECIFIED PolicyOutcome = 0
+	// allowed: every requirement is met for every artifact.
+	POLICY_OUTCOME_ALLOWED PolicyOutcome = 1
+	// denied: some requirement is unmet. An enforcing policy rejects the
+	// deployment, so a stored record with this outcome was a dry run.
+	POLICY_OUTCOME_DENIED PolicyOutcome = 2
+	// break_glass: requirements are unmet but the policy allows break-glass
+	// and the deployer gave a justification; a review is due.
+	POLICY_OUTCOME_BREAK_GLASS PolicyOutcome = 3
+	// no_policy: the environment has no policy.
+	POLICY_OUTCOME_NO_POLICY PolicyOutcome = 4
+)
+
+var PolicyOutcome_name = map[int32]string{
+	0: "POLICY_OUTCOME_UNSPECIFIED",
+	1: "POLICY_OUTCOME_ALLOWED",
+	2: "POLICY_OUTCOME_DENIED",
+	3: "POLICY_OUTCOME_BREAK_GLASS",
+	4: "POLICY_OUTCOME_NO_POLICY",
+}
+
+var PolicyOutcome_value = map[string]int32{
+	"POLICY_OUTCOME_UNSPECIFIED": 0,
+	"POLICY_OUTCOME_ALLOWED":     1,
+	"POLICY_OUTCOME_DENIED":      2,
+	"POLICY_OUTCOME_BREAK_GLASS": 3,
+	"POLICY_OUTCOME_NO_POLICY":   4,
+}
+
+func (x PolicyOutcome) String() string {
+	return proto.EnumName(PolicyOutcome_name, int32(x))
+}
+
+func (PolicyOutcome) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_a5a31e9f48c8efff, []int{2}
 }
 
 // Artifact is one deployed artifact, identified by its content digest.
@@ -455,8 +497,16 @@ type Deployment struct {
 	Transitions   []StatusTransition `protobuf:"bytes,19,rep,name=transitions,proto3" json:"transitions"`
 	// fixes_incidents are the incidents the deployer declared it fixes.
 	FixesIncidents []uint64 `protobuf:"varint,20,rep,packed,name=fixes_incidents,json=fixesIncidents,proto3" json:"fixes_incidents,omitempty"`
-	// break_glass is the justification given to deploy through a freeze.
+	// break_glass is the justification given to deploy through a freeze or
+	// past an unmet environment policy.
 	BreakGlass string `protobuf:"bytes,21,opt,name=break_glass,json=breakGlass,proto3" json:"break_glass,omitempty"`
+	// policy_decision is the environment policy's verdict on this deployment
+	// when it was recorded (absent when no policy module is wired).
+	PolicyDecision *PolicyDecision `protobuf:"bytes,22,opt,name=policy_decision,json=policyDecision,proto3" json:"policy_decision,omitempty"`
+	// break_glass_review is set when the policy let the deployment through on
+	// its break-glass justification; an admin of another organisation must
+	// review it before review.due.
+	BreakGlassReview *BreakGlassReview `protobuf:"bytes,23,opt,name=break_glass_review,json=breakGlassReview,proto3" json:"break_glass_review,omitempty"`
 }
 
 func (m *Deployment) Reset()         { *m = Deployment{} }
@@ -639,6 +689,269 @@ func (m *Deployment) GetBreakGlass() string {
 	return ""
 }
 
+func (m *Deployment) GetPolicyDecision() *PolicyDecision {
+	if m != nil {
+		return m.PolicyDecision
+	}
+	return nil
+}
+
+func (m *Deployment) GetBreakGlassReview() *BreakGlassReview {
+	if m != nil {
+		return m.BreakGlassReview
+	}
+	return nil
+}
+
+// UnmetRequirement is one requirement that one artifact does not meet.
+type UnmetRequirement struct {
+	ArtifactDigest string `protobuf:"bytes,1,opt,name=artifact_digest,json=artifactDigest,proto3" json:"artifact_digest,omitempty"`
+	Requirement    string `protobuf:"bytes,2,opt,name=requirement,proto3" json:"requirement,omitempty"`
+	// reason says, in a release engineer's words, what is missing.
+	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *UnmetRequirement) Reset()         { *m = UnmetRequirement{} }
+func (m *UnmetRequirement) String() string { return proto.CompactTextString(m) }
+func (*UnmetRequirement) ProtoMessage()    {}
+func (*UnmetRequirement) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a5a31e9f48c8efff, []int{6}
+}
+func (m *UnmetRequirement) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *UnmetRequirement) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_UnmetRequirement.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *UnmetRequirement) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_UnmetRequirement.Merge(m, src)
+}
+func (m *UnmetRequirement) XXX_Size() int {
+	return m.Size()
+}
+func (m *UnmetRequirement) XXX_DiscardUnknown() {
+	xxx_messageInfo_UnmetRequirement.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_UnmetRequirement proto.InternalMessageInfo
+
+func (m *UnmetRequirement) GetArtifactDigest() string {
+	if m != nil {
+		return m.ArtifactDigest
+	}
+	return ""
+}
+
+func (m *UnmetRequirement) GetRequirement() string {
+	if m != nil {
+		return m.Requirement
+	}
+	return ""
+}
+
+func (m *UnmetRequirement) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+// PolicyDecision is an environment policy's verdict, stored with the
+// deployment it was made for and returned by the Evaluate query.
+type PolicyDecision struct {
+	Outcome     PolicyOutcome `protobuf:"varint,1,opt,name=outcome,proto3,enum=shiplog.deployments.v1.PolicyOutcome" json:"outcome,omitempty"`
+	Environment string        `protobuf:"bytes,2,opt,name=environment,proto3" json:"environment,omitempty"`
+	// policy_version is the version of the environment's policy that decided;
+	// 0 when there is none.
+	PolicyVersion uint64 `protobuf:"varint,3,opt,name=policy_version,json=policyVersion,proto3" json:"policy_version,omitempty"`
+	// enforced is false for a dry-run policy.
+	Enforced bool `protobuf:"varint,4,opt,name=enforced,proto3" json:"enforced,omitempty"`
+	// attestation_ids are the attestations that satisfied requirements,
+	// ascending.
+	AttestationIds []uint64           `protobuf:"varint,5,rep,packed,name=attestation_ids,json=attestationIds,proto3" json:"attestation_ids,omitempty"`
+	Unmet          []UnmetRequirement `protobuf:"bytes,6,rep,name=unmet,proto3" json:"unmet"`
+	// break_glass_review_period is how long another organisation has to review
+	// a break-glass deployment (set when outcome is break_glass).
+	BreakGlassReviewPeriod time.Duration `protobuf:"bytes,7,opt,name=break_glass_review_period,json=breakGlassReviewPeriod,proto3,stdduration" json:"break_glass_review_period"`
+}
+
+func (m *PolicyDecision) Reset()         { *m = PolicyDecision{} }
+func (m *PolicyDecision) String() string { return proto.CompactTextString(m) }
+func (*PolicyDecision) ProtoMessage()    {}
+func (*PolicyDecision) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a5a31e9f48c8efff, []int{7}
+}
+func (m *PolicyDecision) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *PolicyDecision) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_PolicyDecision.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *PolicyDecision) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_PolicyDecision.Merge(m, src)
+}
+func (m *PolicyDecision) XXX_Size() int {
+	return m.Size()
+}
+func (m *PolicyDecision) XXX_DiscardUnknown() {
+	xxx_messageInfo_PolicyDecision.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_PolicyDecision proto.InternalMessageInfo
+
+func (m *PolicyDecision) GetOutcome() PolicyOutcome {
+	if m != nil {
+		return m.Outcome
+	}
+	return POLICY_OUTCOME_UNSPECIFIED
+}
+
+func (m *PolicyDecision) GetEnvironment() string {
+	if m != nil {
+		return m.Environment
+	}
+	return ""
+}
+
+func (m *PolicyDecision) GetPolicyVersion() uint64 {
+	if m != nil {
+		return m.PolicyVersion
+	}
+	return 0
+}
+
+func (m *PolicyDecision) GetEnforced() bool {
+	if m != nil {
+		return m.Enforced
+	}
+	return false
+}
+
+func (m *PolicyDecision) GetAttestationIds() []uint64 {
+	if m != nil {
+		return m.AttestationIds
+	}
+	return nil
+}
+
+func (m *PolicyDecision) GetUnmet() []UnmetRequirement {
+	if m != nil {
+		return m.Unmet
+	}
+	return nil
+}
+
+func (m *PolicyDecision) GetBreakGlassReviewPeriod() time.Duration {
+	if m != nil {
+		return m.BreakGlassReviewPeriod
+	}
+	return 0
+}
+
+// BreakGlassReview tracks the review a break-glass deployment needs.
+type BreakGlassReview struct {
+	Due time.Time `protobuf:"bytes,1,opt,name=due,proto3,stdtime" json:"due"`
+	// reviewer is empty until an admin of another organisation reviewed it.
+	Reviewer               string     `protobuf:"bytes,2,opt,name=reviewer,proto3" json:"reviewer,omitempty"`
+	ReviewerOrganizationId string     `protobuf:"bytes,3,opt,name=reviewer_organization_id,json=reviewerOrganizationId,proto3" json:"reviewer_organization_id,omitempty"`
+	Note                   string     `protobuf:"bytes,4,opt,name=note,proto3" json:"note,omitempty"`
+	ReviewedAt             *time.Time `protobuf:"bytes,5,opt,name=reviewed_at,json=reviewedAt,proto3,stdtime" json:"reviewed_at,omitempty"`
+	ReviewedHeight         int64      `protobuf:"varint,6,opt,name=reviewed_height,json=reviewedHeight,proto3" json:"reviewed_height,omitempty"`
+}
+
+func (m *BreakGlassReview) Reset()         { *m = BreakGlassReview{} }
+func (m *BreakGlassReview) String() string { return proto.CompactTextString(m) }
+func (*BreakGlassReview) ProtoMessage()    {}
+func (*BreakGlassReview) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a5a31e9f48c8efff, []int{8}
+}
+func (m *BreakGlassReview) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *BreakGlassReview) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_BreakGlassReview.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *BreakGlassReview) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_BreakGlassReview.Merge(m, src)
+}
+func (m *BreakGlassReview) XXX_Size() int {
+	return m.Size()
+}
+func (m *BreakGlassReview) XXX_DiscardUnknown() {
+	xxx_messageInfo_BreakGlassReview.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_BreakGlassReview proto.InternalMessageInfo
+
+func (m *BreakGlassReview) GetDue() time.Time {
+	if m != nil {
+		return m.Due
+	}
+	return time.Time{}
+}
+
+func (m *BreakGlassReview) GetReviewer() string {
+	if m != nil {
+		return m.Reviewer
+	}
+	return ""
+}
+
+func (m *BreakGlassReview) GetReviewerOrganizationId() string {
+	if m != nil {
+		return m.ReviewerOrganizationId
+	}
+	return ""
+}
+
+func (m *BreakGlassReview) GetNote() string {
+	if m != nil {
+		return m.Note
+	}
+	return ""
+}
+
+func (m *BreakGlassReview) GetReviewedAt() *time.Time {
+	if m != nil {
+		return m.ReviewedAt
+	}
+	return nil
+}
+
+func (m *BreakGlassReview) GetReviewedHeight() int64 {
+	if m != nil {
+		return m.ReviewedHeight
+	}
+	return 0
+}
+
 // ExternalRef maps an organisation's idempotency key to the record it created
 // and the digest of the request content, so a retry can be told from a conflict.
 type ExternalRef struct {
@@ -650,7 +963,7 @@ func (m *ExternalRef) Reset()         { *m = ExternalRef{} }
 func (m *ExternalRef) String() string { return proto.CompactTextString(m) }
 func (*ExternalRef) ProtoMessage()    {}
 func (*ExternalRef) Descriptor() ([]byte, []int) {
-	return fileDescriptor_a5a31e9f48c8efff, []int{6}
+	return fileDescriptor_a5a31e9f48c8efff, []int{9}
 }
 func (m *ExternalRef) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -696,12 +1009,16 @@ func (m *ExternalRef) GetContentDigest() []byte {
 func init() {
 	proto.RegisterEnum("shiplog.deployments.v1.DeploymentStatus", DeploymentStatus_name, DeploymentStatus_value)
 	proto.RegisterEnum("shiplog.deployments.v1.Strategy", Strategy_name, Strategy_value)
+	proto.RegisterEnum("shiplog.deployments.v1.PolicyOutcome", PolicyOutcome_name, PolicyOutcome_value)
 	proto.RegisterType((*Artifact)(nil), "shiplog.deployments.v1.Artifact")
 	proto.RegisterType((*Source)(nil), "shiplog.deployments.v1.Source")
 	proto.RegisterType((*Pipeline)(nil), "shiplog.deployments.v1.Pipeline")
 	proto.RegisterType((*Label)(nil), "shiplog.deployments.v1.Label")
 	proto.RegisterType((*StatusTransition)(nil), "shiplog.deployments.v1.StatusTransition")
 	proto.RegisterType((*Deployment)(nil), "shiplog.deployments.v1.Deployment")
+	proto.RegisterType((*UnmetRequirement)(nil), "shiplog.deployments.v1.UnmetRequirement")
+	proto.RegisterType((*PolicyDecision)(nil), "shiplog.deployments.v1.PolicyDecision")
+	proto.RegisterType((*BreakGlassReview)(nil), "shiplog.deployments.v1.BreakGlassReview")
 	proto.RegisterType((*ExternalRef)(nil), "shiplog.deployments.v1.ExternalRef")
 }
 
@@ -710,76 +1027,102 @@ func init() {
 }
 
 var fileDescriptor_a5a31e9f48c8efff = []byte{
-	// 1101 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x56, 0x3d, 0x6f, 0xdb, 0x46,
-	0x18, 0x36, 0xf5, 0x15, 0xf9, 0x55, 0xac, 0x30, 0x17, 0x27, 0x61, 0xdd, 0x46, 0x56, 0x55, 0x14,
-	0x15, 0x02, 0x54, 0x42, 0xdc, 0x0e, 0x01, 0x9a, 0xa1, 0x94, 0xc4, 0xd8, 0x42, 0x55, 0xd9, 0xa0,
-	0xe4, 0xc1, 0x5d, 0x08, 0x4a, 0x3c, 0xd1, 0x87, 0x50, 0x3c, 0xe1, 0xee, 0x24, 0xc4, 0x5d, 0xbb,
-	0x74, 0xe8, 0x90, 0xb5, 0x73, 0xfb, 0x13, 0xfa, 0x23, 0x32, 0x06, 0x9d, 0x3a, 0xa5, 0x45, 0xf2,
-	0x47, 0x8a, 0x3b, 0x1e, 0x69, 0x25, 0xb1, 0x10, 0x78, 0xf2, 0xbd, 0x8f, 0xdf, 0xe7, 0x79, 0x3f,
-	0xef, 0x44, 0x68, 0xf0, 0x73, 0xb2, 0x88, 0x68, 0xd8, 0x0e, 0xf0, 0x22, 0xa2, 0x17, 0x73, 0x1c,
-	0x0b, 0xde, 0x5e, 0x3d, 0x6a, 0x8b, 0x8b, 0x05, 0xe6, 0xad, 0x05, 0xa3, 0x82, 0xa2, 0x7b, 0xda,
-	0xa7, 0xb5, 0xe6, 0xd3, 0x5a, 0x3d, 0xda, 0xfb, 0x64, 0x4a, 0xf9, 0x9c, 0x72, 0x4f, 0x79, 0xb5,
-	0x13, 0x23, 0xa1, 0xec, 0xed, 0x86, 0x34, 0xa4, 0x09, 0x2e, 0x4f, 0x1a, 0xdd, 0x0f, 0x29, 0x0d,
-	0x23, 0xdc, 0x56, 0xd6, 0x64, 0x39, 0x6b, 0x0b, 0x32, 0xc7, 0x5c, 0xf8, 0xf3, 0x45, 0xe2, 0xd0,
-	0x38, 0x82, 0xb2, 0xcd, 0x04, 0x99, 0xf9, 0x53, 0x81, 0x10, 0x14, 0x62, 0x7f, 0x8e, 0x2d, 0xa3,
-	0x6e, 0x34, 0xb7, 0x5d, 0x75, 0x46, 0xf7, 0xa0, 0x14, 0x90, 0x10, 0x73, 0x61, 0xe5, 0x14, 0xaa,
-	0x2d, 0x64, 0x42, 0x7e, 0xc9, 0x88, 0x95, 0x57, 0xa0, 0x3c, 0x36, 0x7e, 0x31, 0xa0, 0x34, 0xa2,
-	0x4b, 0x36, 0xc5, 0xa8, 0x06, 0xc0, 0xf0, 0x82, 0x72, 0x22, 0x28, 0xbb, 0xd0, 0x72, 0x6b, 0x88,
-	0x14, 0x9d, 0xd2, 0xf9, 0x9c, 0x64, 0xa2, 0x89, 0x85, 0x6c, 0xa8, 0x24, 0x27, 0x4f, 0xa6, 0xa9,
-	0xc4, 0x2b, 0x07, 0x7b, 0xad, 0xa4, 0x86, 0x56, 0x5a, 0x43, 0x6b, 0x9c, 0xd6, 0xd0, 0x29, 0xbc,
-	0xf8, 0x77, 0xdf, 0x70, 0x21, 0x21, 0x49, 0xb8, 0xe1, 0x42, 0xf9, 0x84, 0x2c, 0x70, 0x44, 0x62,
-	0x95, 0x3b, 0xbf, 0xe0, 0x02, 0xcf, 0x75, 0x0a, 0xda, 0x42, 0x77, 0xa1, 0xc4, 0x96, 0xb1, 0x47,
-	0x02, 0x1d, 0xbe, 0xc8, 0x96, 0x71, 0x3f, 0x40, 0xf7, 0xe1, 0x86, 0x84, 0x97, 0x2c, 0xd2, 0x65,
-	0x49, 0xaf, 0x53, 0x16, 0x35, 0xda, 0x50, 0x1c, 0xf8, 0x13, 0x1c, 0xc9, 0xa2, 0x9f, 0xe1, 0xb4,
-	0x20, 0x79, 0x44, 0xbb, 0x50, 0x5c, 0xf9, 0xd1, 0x12, 0xa7, 0x4a, 0xca, 0x68, 0xfc, 0x99, 0x03,
-	0x73, 0x24, 0x7c, 0xb1, 0xe4, 0x63, 0xe6, 0xc7, 0x9c, 0x08, 0x42, 0x63, 0xf4, 0x04, 0x0a, 0x33,
-	0x46, 0x93, 0x5c, 0xaa, 0x07, 0xcd, 0xd6, 0xd5, 0x23, 0x6e, 0xf5, 0x32, 0x33, 0x51, 0x70, 0x15,
-	0x0b, 0x3d, 0x86, 0x9c, 0xa0, 0x2a, 0xca, 0x75, 0xb8, 0x39, 0x41, 0x51, 0x0b, 0x8a, 0xfe, 0x54,
-	0x50, 0x96, 0x14, 0xd5, 0xb1, 0xfe, 0xfe, 0xeb, 0xeb, 0x5d, 0xbd, 0x39, 0x76, 0x10, 0x30, 0xcc,
-	0xf9, 0x48, 0x30, 0x12, 0x87, 0x6e, 0xe2, 0x26, 0xbb, 0xc6, 0xb0, 0xcf, 0x69, 0x6c, 0x15, 0x74,
-	0x17, 0x94, 0x85, 0x1e, 0x43, 0x41, 0x4d, 0xa5, 0xf8, 0xd1, 0xa9, 0x94, 0x5f, 0xbe, 0xde, 0xdf,
-	0x52, 0x93, 0x51, 0x0c, 0xa9, 0x78, 0x8e, 0x49, 0x78, 0x2e, 0xac, 0x52, 0xdd, 0x68, 0xe6, 0x5d,
-	0x6d, 0x35, 0x7e, 0x2b, 0x03, 0x5c, 0xa6, 0x8c, 0xaa, 0x90, 0x23, 0x81, 0x6a, 0x4f, 0xc1, 0xcd,
-	0x91, 0x00, 0x59, 0x70, 0x83, 0x63, 0xb6, 0x22, 0xd3, 0xb4, 0xbb, 0xa9, 0x89, 0xea, 0x50, 0xc1,
-	0xf1, 0x8a, 0x30, 0x1a, 0x4b, 0xa2, 0x9e, 0xd6, 0x3a, 0x24, 0xb9, 0x2b, 0xcc, 0x38, 0xc9, 0xaa,
-	0x48, 0x4d, 0xd4, 0x83, 0x6d, 0x5f, 0x2f, 0x3c, 0xb7, 0x8a, 0xf5, 0x7c, 0xb3, 0x72, 0x50, 0xdf,
-	0xd4, 0xcf, 0xf4, 0x66, 0x74, 0x0a, 0xb2, 0x22, 0xf7, 0x92, 0x88, 0x9e, 0x40, 0x89, 0xab, 0x5d,
-	0x57, 0x25, 0x55, 0x0e, 0x6a, 0x9b, 0x24, 0x92, 0x1b, 0xa1, 0x05, 0x34, 0x07, 0x75, 0xa0, 0xbc,
-	0xd0, 0x4b, 0x6a, 0xdd, 0x50, 0xfc, 0x8d, 0x29, 0xa4, 0xcb, 0xac, 0x15, 0x32, 0x1e, 0x7a, 0x02,
-	0x65, 0x2e, 0x98, 0x2f, 0x70, 0x78, 0x61, 0x95, 0xd5, 0x5a, 0x6c, 0xd4, 0x18, 0x69, 0x3f, 0x37,
-	0x63, 0xa0, 0xef, 0xa1, 0xc4, 0xd5, 0x8a, 0x58, 0xdb, 0xd7, 0x5c, 0x29, 0xcd, 0x43, 0xfb, 0x50,
-	0x61, 0x34, 0x8a, 0x26, 0xfe, 0xf4, 0x99, 0x47, 0x67, 0x16, 0xa8, 0xb1, 0x41, 0x0a, 0x1d, 0xcf,
-	0xd0, 0xb7, 0x50, 0x4e, 0xb4, 0x30, 0xb3, 0x2a, 0x1f, 0x59, 0xbd, 0xcc, 0x13, 0x7d, 0x05, 0xb7,
-	0x28, 0x0b, 0xfd, 0x98, 0xfc, 0xec, 0xcb, 0x5b, 0x23, 0x2f, 0xe9, 0x4d, 0x35, 0xc0, 0xea, 0x3a,
-	0xdc, 0x0f, 0xd0, 0x77, 0x50, 0x8a, 0xe4, 0xa5, 0xe4, 0xd6, 0x8e, 0x1a, 0xe2, 0x83, 0x4d, 0x15,
-	0xa8, 0xab, 0x9b, 0x0e, 0x20, 0xa1, 0xc8, 0xe4, 0xf1, 0x73, 0x81, 0x59, 0xec, 0x47, 0x32, 0x42,
-	0x35, 0x79, 0xa1, 0x52, 0xa8, 0x1f, 0xa0, 0x2e, 0xc0, 0x94, 0x61, 0x5f, 0xe0, 0xc0, 0xf3, 0x85,
-	0x75, 0xeb, 0x1a, 0x2b, 0xbf, 0xad, 0x79, 0xb6, 0x40, 0x5f, 0x42, 0x35, 0x15, 0xd1, 0xfb, 0x6f,
-	0xaa, 0xfd, 0xdf, 0xd1, 0xe8, 0x91, 0x02, 0x65, 0xac, 0xe5, 0x22, 0x48, 0x63, 0xdd, 0xbe, 0x4e,
-	0x2c, 0xcd, 0x4b, 0x62, 0xa5, 0x22, 0x3a, 0x16, 0x4a, 0x62, 0x69, 0x54, 0xc7, 0x3a, 0x81, 0x8a,
-	0xc8, 0x9e, 0x24, 0x6e, 0xdd, 0x51, 0xad, 0x6b, 0x6e, 0x5e, 0x9c, 0x77, 0xdf, 0x30, 0xdd, 0xc5,
-	0x75, 0x09, 0x39, 0xb0, 0x19, 0x79, 0x8e, 0xb9, 0x47, 0xe2, 0x29, 0x09, 0x24, 0xd3, 0xda, 0xad,
-	0xe7, 0x9b, 0x05, 0xb7, 0xaa, 0xe0, 0x7e, 0x8a, 0xca, 0x9e, 0x4f, 0x18, 0xf6, 0x9f, 0x79, 0x61,
-	0xe4, 0x73, 0x6e, 0xdd, 0x4d, 0x7a, 0xae, 0xa0, 0x43, 0x89, 0x34, 0xce, 0xa0, 0xe2, 0xe8, 0x09,
-	0xb8, 0x78, 0x86, 0xbe, 0x80, 0x9d, 0xcb, 0x74, 0xbc, 0xec, 0x65, 0xb8, 0x79, 0x09, 0xf6, 0x03,
-	0xd5, 0x62, 0x1a, 0x0b, 0xe9, 0xb1, 0xf6, 0x33, 0x75, 0xd3, 0xdd, 0xd1, 0x68, 0x4f, 0x81, 0x0f,
-	0x5f, 0x1b, 0x60, 0xbe, 0xbf, 0xc9, 0xe8, 0x73, 0x78, 0xd0, 0x73, 0x4e, 0x06, 0xc7, 0x67, 0x3f,
-	0x3a, 0xc3, 0xb1, 0x37, 0x1a, 0xdb, 0xe3, 0xd3, 0x91, 0x77, 0x3a, 0x1c, 0x9d, 0x38, 0xdd, 0xfe,
-	0xd3, 0xbe, 0xd3, 0x33, 0xb7, 0xae, 0x76, 0xe9, 0x0f, 0xbd, 0x13, 0xf7, 0xf8, 0xd0, 0x75, 0x46,
-	0x23, 0xd3, 0x40, 0xfb, 0xf0, 0xe9, 0x87, 0x2e, 0xa3, 0xd3, 0x6e, 0xd7, 0x71, 0x7a, 0x4e, 0xcf,
-	0xcc, 0xa1, 0xcf, 0xc0, 0xfa, 0xd0, 0xe1, 0xa9, 0xdd, 0x1f, 0x38, 0x3d, 0x33, 0x7f, 0x75, 0x04,
-	0xf7, 0x78, 0x30, 0x70, 0x7a, 0x5e, 0xc7, 0xee, 0xfe, 0x60, 0x16, 0xae, 0x16, 0x38, 0xb2, 0x07,
-	0x63, 0xa7, 0x67, 0x16, 0xf7, 0x0a, 0xbf, 0xfe, 0x51, 0xdb, 0x7a, 0xf8, 0xbb, 0x01, 0xe5, 0xf4,
-	0x9a, 0x23, 0x0b, 0x76, 0x47, 0x63, 0xd7, 0x1e, 0x3b, 0x87, 0x67, 0xef, 0xd5, 0xb3, 0x0b, 0x66,
-	0xf6, 0x1f, 0x19, 0xa4, 0x3f, 0x3c, 0x34, 0x0d, 0x74, 0x07, 0x6e, 0x65, 0x68, 0xd7, 0x1e, 0xda,
-	0xee, 0x99, 0x99, 0x43, 0xf7, 0xe1, 0x4e, 0x06, 0x76, 0x06, 0xa7, 0x8e, 0x77, 0xe8, 0x3a, 0xce,
-	0xd0, 0xcc, 0xa3, 0xbb, 0x70, 0xfb, 0x52, 0xc3, 0xe9, 0xba, 0x8e, 0x3d, 0x76, 0xcc, 0x02, 0x42,
-	0x50, 0xcd, 0xe0, 0xe3, 0xf1, 0x91, 0xe3, 0xa6, 0xb9, 0x75, 0x8e, 0x5e, 0xbe, 0xa9, 0x19, 0xaf,
-	0xde, 0xd4, 0x8c, 0xff, 0xde, 0xd4, 0x8c, 0x17, 0x6f, 0x6b, 0x5b, 0xaf, 0xde, 0xd6, 0xb6, 0xfe,
-	0x79, 0x5b, 0xdb, 0xfa, 0xa9, 0x15, 0x12, 0x71, 0xbe, 0x9c, 0xb4, 0xa6, 0x74, 0xde, 0x4e, 0xbf,
-	0x8a, 0xd2, 0xbf, 0xcf, 0xdf, 0xf9, 0x3e, 0x52, 0x1f, 0x47, 0x93, 0x92, 0xba, 0x0d, 0xdf, 0xfc,
-	0x1f, 0x00, 0x00, 0xff, 0xff, 0x4c, 0xc8, 0xb5, 0xda, 0x43, 0x09, 0x00, 0x00,
+	// 1505 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x57, 0xcb, 0x6f, 0xdb, 0x46,
+	0x1a, 0xb7, 0x9e, 0x96, 0x3f, 0xc5, 0x32, 0x33, 0xb1, 0x1d, 0xda, 0xbb, 0x91, 0xbd, 0x5a, 0x64,
+	0x63, 0x04, 0x58, 0x09, 0xf1, 0x2e, 0x16, 0x01, 0x36, 0xc0, 0x2e, 0x25, 0x32, 0xb6, 0x10, 0x45,
+	0x32, 0x28, 0x39, 0x85, 0x7b, 0x28, 0x41, 0x8b, 0x23, 0x99, 0x88, 0xc4, 0x51, 0x87, 0x43, 0x37,
+	0xee, 0xb5, 0x28, 0xd0, 0x63, 0x8e, 0xed, 0xb9, 0x3d, 0xf5, 0xdc, 0x5e, 0xfa, 0x17, 0xe4, 0x18,
+	0xf4, 0xd4, 0x53, 0x5a, 0x24, 0xff, 0x48, 0x31, 0x0f, 0xd2, 0xb2, 0x6c, 0x25, 0xf1, 0x49, 0x33,
+	0xbf, 0xf9, 0x1e, 0xf3, 0xbd, 0x7e, 0x43, 0x41, 0x25, 0x3c, 0xf1, 0x27, 0x23, 0x32, 0xac, 0x79,
+	0x78, 0x32, 0x22, 0x67, 0x63, 0x1c, 0xb0, 0xb0, 0x76, 0xfa, 0xa0, 0xc6, 0xce, 0x26, 0x38, 0xac,
+	0x4e, 0x28, 0x61, 0x04, 0xad, 0x2b, 0x99, 0xea, 0x94, 0x4c, 0xf5, 0xf4, 0xc1, 0xe6, 0x46, 0x9f,
+	0x84, 0x63, 0x12, 0x3a, 0x42, 0xaa, 0x26, 0x37, 0x52, 0x65, 0x73, 0x75, 0x48, 0x86, 0x44, 0xe2,
+	0x7c, 0xa5, 0xd0, 0xf2, 0x90, 0x90, 0xe1, 0x08, 0xd7, 0xc4, 0xee, 0x38, 0x1a, 0xd4, 0xbc, 0x88,
+	0xba, 0xcc, 0x27, 0x81, 0x3a, 0xdf, 0x9a, 0x3d, 0x67, 0xfe, 0x18, 0x87, 0xcc, 0x1d, 0x4f, 0xa4,
+	0x40, 0x65, 0x1f, 0x0a, 0x06, 0x65, 0xfe, 0xc0, 0xed, 0x33, 0x84, 0x20, 0x1b, 0xb8, 0x63, 0xac,
+	0xa7, 0xb6, 0x53, 0x3b, 0x4b, 0xb6, 0x58, 0xa3, 0x75, 0xc8, 0x7b, 0xfe, 0x10, 0x87, 0x4c, 0x4f,
+	0x0b, 0x54, 0xed, 0x90, 0x06, 0x99, 0x88, 0xfa, 0x7a, 0x46, 0x80, 0x7c, 0x59, 0xf9, 0x2a, 0x05,
+	0xf9, 0x2e, 0x89, 0x68, 0x1f, 0xa3, 0x32, 0x00, 0xc5, 0x13, 0x12, 0xfa, 0x8c, 0xd0, 0x33, 0x65,
+	0x6e, 0x0a, 0xe1, 0x46, 0xfb, 0x64, 0x3c, 0xf6, 0x13, 0xa3, 0x72, 0x87, 0x0c, 0x28, 0xca, 0x95,
+	0xc3, 0xaf, 0x29, 0x8c, 0x17, 0x77, 0x37, 0xab, 0x32, 0x86, 0x6a, 0x1c, 0x43, 0xb5, 0x17, 0xc7,
+	0x50, 0xcf, 0xbe, 0xfc, 0x7d, 0x2b, 0x65, 0x83, 0x54, 0xe2, 0x70, 0xc5, 0x86, 0xc2, 0x81, 0x3f,
+	0xc1, 0x23, 0x3f, 0x10, 0x77, 0x0f, 0xcf, 0x42, 0x86, 0xc7, 0xea, 0x0a, 0x6a, 0x87, 0xd6, 0x20,
+	0x4f, 0xa3, 0xc0, 0xf1, 0x3d, 0xe5, 0x3e, 0x47, 0xa3, 0xa0, 0xe9, 0xa1, 0xdb, 0xb0, 0xc8, 0xe1,
+	0x88, 0x8e, 0x54, 0x58, 0x5c, 0xea, 0x90, 0x8e, 0x2a, 0x35, 0xc8, 0xb5, 0xdc, 0x63, 0x3c, 0xe2,
+	0x41, 0x3f, 0xc7, 0x71, 0x40, 0x7c, 0x89, 0x56, 0x21, 0x77, 0xea, 0x8e, 0x22, 0x1c, 0x5b, 0x12,
+	0x9b, 0xca, 0x0f, 0x69, 0xd0, 0xba, 0xcc, 0x65, 0x51, 0xd8, 0xa3, 0x6e, 0x10, 0xfa, 0xbc, 0x20,
+	0xe8, 0x11, 0x64, 0x07, 0x94, 0xc8, 0xbb, 0x94, 0x76, 0x77, 0xaa, 0x57, 0xb7, 0x40, 0xd5, 0x4c,
+	0xb6, 0xd2, 0x82, 0x2d, 0xb4, 0xd0, 0x43, 0x48, 0x33, 0x22, 0xbc, 0x5c, 0x47, 0x37, 0xcd, 0x08,
+	0xaa, 0x42, 0xce, 0xed, 0x33, 0x42, 0x65, 0x50, 0x75, 0xfd, 0xd7, 0x9f, 0xfe, 0xb9, 0xaa, 0x3a,
+	0xcb, 0xf0, 0x3c, 0x8a, 0xc3, 0xb0, 0xcb, 0xa8, 0x1f, 0x0c, 0x6d, 0x29, 0xc6, 0xb3, 0x46, 0xb1,
+	0x1b, 0x92, 0x40, 0xcf, 0xaa, 0x2c, 0x88, 0x1d, 0x7a, 0x08, 0x59, 0x51, 0x95, 0xdc, 0x07, 0xab,
+	0x52, 0x78, 0xf5, 0x66, 0x6b, 0x41, 0x54, 0x46, 0x68, 0x70, 0x8b, 0x27, 0xd8, 0x1f, 0x9e, 0x30,
+	0x3d, 0xbf, 0x9d, 0xda, 0xc9, 0xd8, 0x6a, 0x57, 0xf9, 0x79, 0x09, 0xe0, 0xfc, 0xca, 0xa8, 0x04,
+	0x69, 0xdf, 0x13, 0xe9, 0xc9, 0xda, 0x69, 0xdf, 0x43, 0x3a, 0x2c, 0x86, 0x98, 0x9e, 0xfa, 0xfd,
+	0x38, 0xbb, 0xf1, 0x16, 0x6d, 0x43, 0x11, 0x07, 0xa7, 0x3e, 0x25, 0x01, 0x57, 0x54, 0xd5, 0x9a,
+	0x86, 0xb8, 0xee, 0x29, 0xa6, 0xa1, 0x9f, 0x44, 0x11, 0x6f, 0x91, 0x09, 0x4b, 0xae, 0x6a, 0xf8,
+	0x50, 0xcf, 0x6d, 0x67, 0x76, 0x8a, 0xbb, 0xdb, 0xf3, 0xf2, 0x19, 0x4f, 0x46, 0x3d, 0xcb, 0x23,
+	0xb2, 0xcf, 0x15, 0xd1, 0x23, 0xc8, 0x87, 0xa2, 0xd7, 0x45, 0x48, 0xc5, 0xdd, 0xf2, 0x3c, 0x13,
+	0x72, 0x22, 0x94, 0x01, 0xa5, 0x83, 0xea, 0x50, 0x98, 0xa8, 0x26, 0xd5, 0x17, 0x85, 0xfe, 0xdc,
+	0x2b, 0xc4, 0xcd, 0xac, 0x2c, 0x24, 0x7a, 0xe8, 0x11, 0x14, 0x42, 0x46, 0x5d, 0x86, 0x87, 0x67,
+	0x7a, 0x41, 0xb4, 0xc5, 0x5c, 0x1b, 0x5d, 0x25, 0x67, 0x27, 0x1a, 0xe8, 0xff, 0x90, 0x0f, 0x45,
+	0x8b, 0xe8, 0x4b, 0xd7, 0x6c, 0x29, 0xa5, 0x87, 0xb6, 0xa0, 0x48, 0xc9, 0x68, 0x74, 0xec, 0xf6,
+	0x9f, 0x3b, 0x64, 0xa0, 0x83, 0x28, 0x1b, 0xc4, 0x50, 0x67, 0x80, 0xfe, 0x0d, 0x05, 0x69, 0x0b,
+	0x53, 0xbd, 0xf8, 0x81, 0xd6, 0x4b, 0x24, 0xd1, 0x3d, 0x58, 0x21, 0x74, 0xe8, 0x06, 0xfe, 0x97,
+	0x82, 0xc6, 0xf8, 0x90, 0xde, 0x10, 0x05, 0x2c, 0x4d, 0xc3, 0x4d, 0x0f, 0xfd, 0x17, 0xf2, 0x23,
+	0x3e, 0x94, 0xa1, 0xbe, 0x2c, 0x8a, 0x78, 0x67, 0x5e, 0x04, 0x62, 0x74, 0xe3, 0x02, 0x48, 0x15,
+	0x7e, 0x79, 0xfc, 0x82, 0x61, 0x1a, 0xb8, 0x23, 0xee, 0xa1, 0x24, 0x19, 0x2a, 0x86, 0x9a, 0x1e,
+	0x6a, 0x00, 0xf4, 0x29, 0x76, 0x19, 0xf6, 0x1c, 0x97, 0xe9, 0x2b, 0xd7, 0x68, 0xf9, 0x25, 0xa5,
+	0x67, 0x30, 0x74, 0x17, 0x4a, 0xb1, 0x11, 0xd5, 0xff, 0x9a, 0xe8, 0xff, 0x65, 0x85, 0xee, 0x0b,
+	0x90, 0xfb, 0x8a, 0x26, 0x5e, 0xec, 0xeb, 0xe6, 0x75, 0x7c, 0x29, 0x3d, 0xe9, 0x2b, 0x36, 0xa2,
+	0x7c, 0x21, 0xe9, 0x4b, 0xa1, 0xca, 0xd7, 0x01, 0x14, 0x59, 0x42, 0x49, 0xa1, 0x7e, 0x4b, 0xa4,
+	0x6e, 0x67, 0x7e, 0xe3, 0x5c, 0xe4, 0x30, 0x95, 0xc5, 0x69, 0x13, 0xbc, 0x60, 0x03, 0xff, 0x05,
+	0x0e, 0x1d, 0x3f, 0xe8, 0xfb, 0x1e, 0xd7, 0xd4, 0x57, 0xb7, 0x33, 0x3b, 0x59, 0xbb, 0x24, 0xe0,
+	0x66, 0x8c, 0xf2, 0x9c, 0x1f, 0x53, 0xec, 0x3e, 0x77, 0x86, 0x23, 0x37, 0x0c, 0xf5, 0x35, 0x99,
+	0x73, 0x01, 0xed, 0x71, 0x04, 0x75, 0x60, 0x65, 0x42, 0x46, 0x7e, 0xff, 0xcc, 0xf1, 0x70, 0xdf,
+	0x17, 0xb3, 0xbb, 0x2e, 0x92, 0xf1, 0x8f, 0xb9, 0xc3, 0x21, 0xc4, 0x4d, 0x25, 0x6d, 0x97, 0x26,
+	0x17, 0xf6, 0xe8, 0x19, 0xa0, 0x29, 0x8f, 0x0e, 0xc5, 0xa7, 0x3e, 0xfe, 0x42, 0xbf, 0x2d, 0x6c,
+	0xce, 0x8d, 0xb9, 0x9e, 0x5c, 0xc8, 0x16, 0xf2, 0xb6, 0x76, 0x3c, 0x83, 0x54, 0x22, 0xd0, 0x0e,
+	0x83, 0x31, 0x66, 0x36, 0xfe, 0x3c, 0xf2, 0x29, 0x16, 0x84, 0x73, 0x0f, 0x56, 0x62, 0x76, 0x70,
+	0xd4, 0x83, 0x29, 0x9f, 0x89, 0x52, 0x0c, 0x9b, 0xf2, 0xe1, 0xdc, 0x86, 0x22, 0x3d, 0xd7, 0x53,
+	0xcc, 0x36, 0x0d, 0x4d, 0x11, 0x70, 0x66, 0x9a, 0x80, 0x2b, 0x5f, 0x67, 0xa0, 0x74, 0x31, 0x62,
+	0xf4, 0x3f, 0x58, 0x24, 0x11, 0xeb, 0x13, 0xf5, 0x68, 0x97, 0x76, 0xef, 0xbe, 0x3f, 0x55, 0x1d,
+	0x29, 0x6c, 0xc7, 0x5a, 0xb3, 0x4c, 0x9a, 0xbe, 0xcc, 0xa4, 0x77, 0x41, 0xa5, 0xd5, 0x89, 0x09,
+	0x35, 0x23, 0x46, 0x7d, 0x59, 0xa2, 0xcf, 0x14, 0xad, 0x6e, 0x42, 0x01, 0x07, 0x03, 0x42, 0xfb,
+	0xd8, 0x13, 0x8c, 0x5b, 0xb0, 0x93, 0xbd, 0xc8, 0x0d, 0x63, 0xbc, 0x7b, 0xd5, 0x48, 0x4b, 0xe2,
+	0xcd, 0xda, 0xa5, 0x29, 0xb8, 0xe9, 0x85, 0xc8, 0x84, 0x5c, 0xc4, 0x13, 0xab, 0xe7, 0xdf, 0xdf,
+	0x97, 0xb3, 0xd9, 0x57, 0x7d, 0x29, 0x95, 0xd1, 0x67, 0xb0, 0x71, 0xb9, 0xec, 0xce, 0x04, 0x53,
+	0x9f, 0x78, 0x8a, 0x6e, 0x37, 0x2e, 0x8d, 0x97, 0xa9, 0xbe, 0x9b, 0xe4, 0x74, 0x7d, 0xcb, 0xa7,
+	0x6b, 0x7d, 0xb6, 0xf0, 0x07, 0xc2, 0x44, 0xe5, 0x97, 0x34, 0x68, 0xb3, 0x5d, 0x82, 0xfe, 0x03,
+	0x19, 0x2f, 0x92, 0x55, 0xf8, 0xd8, 0xe9, 0xe5, 0x0a, 0x9c, 0x25, 0xe5, 0x05, 0x31, 0x95, 0xd9,
+	0x7f, 0x1f, 0x4b, 0xc6, 0x92, 0xe8, 0x21, 0xe8, 0xf1, 0xda, 0x99, 0xa5, 0x4b, 0xd9, 0x34, 0xeb,
+	0xf1, 0x79, 0xe7, 0x22, 0x6d, 0xf2, 0x6f, 0x3c, 0xc2, 0xb0, 0x7a, 0x15, 0xc5, 0x9a, 0x7f, 0x76,
+	0x29, 0x69, 0xc1, 0x40, 0xb9, 0x8f, 0xfd, 0xec, 0x8a, 0x95, 0x0c, 0xd1, 0xfe, 0x89, 0x89, 0x0b,
+	0x6f, 0x7d, 0x29, 0x86, 0x25, 0x01, 0x55, 0x8e, 0xa0, 0x68, 0x29, 0x9a, 0xb5, 0xf1, 0x00, 0xfd,
+	0x1d, 0x96, 0xcf, 0x6b, 0xeb, 0x24, 0xcf, 0xff, 0x8d, 0x73, 0xb0, 0xe9, 0x09, 0x1e, 0x25, 0x01,
+	0xe3, 0x12, 0x53, 0xdf, 0xa2, 0x37, 0xec, 0x65, 0x85, 0xca, 0xc9, 0xba, 0xff, 0x26, 0x05, 0xda,
+	0xec, 0x73, 0x85, 0xfe, 0x06, 0x77, 0x4c, 0xeb, 0xa0, 0xd5, 0x39, 0x7a, 0x6a, 0xb5, 0x7b, 0x4e,
+	0xb7, 0x67, 0xf4, 0x0e, 0xbb, 0xce, 0x61, 0xbb, 0x7b, 0x60, 0x35, 0x9a, 0x8f, 0x9b, 0x96, 0xa9,
+	0x2d, 0x5c, 0x2d, 0xd2, 0x6c, 0x3b, 0x07, 0x76, 0x67, 0xcf, 0xb6, 0xba, 0x5d, 0x2d, 0x85, 0xb6,
+	0xe0, 0x2f, 0x97, 0x45, 0xba, 0x87, 0x8d, 0x86, 0x65, 0x99, 0x96, 0xa9, 0xa5, 0xd1, 0x5f, 0x41,
+	0xbf, 0x2c, 0xf0, 0xd8, 0x68, 0xb6, 0x2c, 0x53, 0xcb, 0x5c, 0xed, 0xc1, 0xee, 0xb4, 0x5a, 0x96,
+	0xe9, 0xd4, 0x8d, 0xc6, 0x13, 0x2d, 0x7b, 0xb5, 0x81, 0x7d, 0xa3, 0xd5, 0xb3, 0x4c, 0x2d, 0xb7,
+	0x99, 0xfd, 0xe6, 0xfb, 0xf2, 0xc2, 0xfd, 0xef, 0x52, 0x50, 0x88, 0xdf, 0x72, 0xa4, 0xc3, 0x6a,
+	0xb7, 0x67, 0x1b, 0x3d, 0x6b, 0xef, 0x68, 0x26, 0x9e, 0x55, 0xd0, 0x92, 0x13, 0xee, 0xa4, 0xd9,
+	0xde, 0xd3, 0x52, 0xe8, 0x16, 0xac, 0x24, 0x68, 0xc3, 0x68, 0x1b, 0xf6, 0x91, 0x96, 0x46, 0xb7,
+	0xe1, 0x56, 0x02, 0xd6, 0x5b, 0x87, 0x96, 0xb3, 0x67, 0x5b, 0x56, 0x5b, 0xcb, 0xa0, 0x35, 0xb8,
+	0x79, 0x6e, 0xc3, 0x6a, 0xd8, 0x96, 0xd1, 0xb3, 0xb4, 0x2c, 0x42, 0x50, 0x4a, 0xe0, 0x4e, 0x6f,
+	0xdf, 0xb2, 0x93, 0xbb, 0xfd, 0x98, 0x82, 0xe5, 0x0b, 0x1c, 0x83, 0xca, 0xb0, 0x79, 0xd0, 0x69,
+	0x35, 0x1b, 0x47, 0x4e, 0xe7, 0xb0, 0xd7, 0xe8, 0x3c, 0xb5, 0x66, 0xae, 0xb9, 0x09, 0xeb, 0x33,
+	0xe7, 0x46, 0xab, 0xd5, 0xf9, 0xc4, 0x32, 0xb5, 0x14, 0xda, 0x80, 0xb5, 0x99, 0x33, 0xd3, 0x6a,
+	0x37, 0x45, 0xa6, 0x2f, 0x9b, 0xad, 0xdb, 0x96, 0xf1, 0xc4, 0xd9, 0x6b, 0x19, 0xdd, 0xae, 0x96,
+	0xe1, 0x89, 0x9c, 0x39, 0x6f, 0x77, 0x1c, 0x89, 0x68, 0x59, 0x79, 0xd9, 0xfa, 0xfe, 0xab, 0xb7,
+	0xe5, 0xd4, 0xeb, 0xb7, 0xe5, 0xd4, 0x1f, 0x6f, 0xcb, 0xa9, 0x97, 0xef, 0xca, 0x0b, 0xaf, 0xdf,
+	0x95, 0x17, 0x7e, 0x7b, 0x57, 0x5e, 0xf8, 0xb4, 0x3a, 0xf4, 0xd9, 0x49, 0x74, 0x5c, 0xed, 0x93,
+	0x71, 0x2d, 0xfe, 0x1f, 0x17, 0xff, 0xbe, 0xb8, 0xf0, 0x8f, 0x4e, 0xfc, 0x9d, 0x3b, 0xce, 0x8b,
+	0xe9, 0xf8, 0xd7, 0x9f, 0x01, 0x00, 0x00, 0xff, 0xff, 0x9d, 0x32, 0xda, 0x2f, 0xf5, 0x0d, 0x00,
+	0x00,
 }
 
 func (m *Artifact) Marshal() (dAtA []byte, err error) {
@@ -1034,6 +1377,34 @@ func (m *Deployment) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.BreakGlassReview != nil {
+		{
+			size, err := m.BreakGlassReview.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTypes(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xba
+	}
+	if m.PolicyDecision != nil {
+		{
+			size, err := m.PolicyDecision.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTypes(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xb2
+	}
 	if len(m.BreakGlass) > 0 {
 		i -= len(m.BreakGlass)
 		copy(dAtA[i:], m.BreakGlass)
@@ -1044,20 +1415,20 @@ func (m *Deployment) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		dAtA[i] = 0xaa
 	}
 	if len(m.FixesIncidents) > 0 {
-		dAtA4 := make([]byte, len(m.FixesIncidents)*10)
-		var j3 int
+		dAtA6 := make([]byte, len(m.FixesIncidents)*10)
+		var j5 int
 		for _, num := range m.FixesIncidents {
 			for num >= 1<<7 {
-				dAtA4[j3] = uint8(uint64(num)&0x7f | 0x80)
+				dAtA6[j5] = uint8(uint64(num)&0x7f | 0x80)
 				num >>= 7
-				j3++
+				j5++
 			}
-			dAtA4[j3] = uint8(num)
-			j3++
+			dAtA6[j5] = uint8(num)
+			j5++
 		}
-		i -= j3
-		copy(dAtA[i:], dAtA4[:j3])
-		i = encodeVarintTypes(dAtA, i, uint64(j3))
+		i -= j5
+		copy(dAtA[i:], dAtA6[:j5])
+		i = encodeVarintTypes(dAtA, i, uint64(j5))
 		i--
 		dAtA[i] = 0x1
 		i--
@@ -1086,12 +1457,12 @@ func (m *Deployment) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		i--
 		dAtA[i] = 0x90
 	}
-	n5, err5 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.UpdatedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.UpdatedAt):])
-	if err5 != nil {
-		return 0, err5
+	n7, err7 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.UpdatedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.UpdatedAt):])
+	if err7 != nil {
+		return 0, err7
 	}
-	i -= n5
-	i = encodeVarintTypes(dAtA, i, uint64(n5))
+	i -= n7
+	i = encodeVarintTypes(dAtA, i, uint64(n7))
 	i--
 	dAtA[i] = 0x1
 	i--
@@ -1103,12 +1474,12 @@ func (m *Deployment) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		i--
 		dAtA[i] = 0x80
 	}
-	n6, err6 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.CreatedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.CreatedAt):])
-	if err6 != nil {
-		return 0, err6
+	n8, err8 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.CreatedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.CreatedAt):])
+	if err8 != nil {
+		return 0, err8
 	}
-	i -= n6
-	i = encodeVarintTypes(dAtA, i, uint64(n6))
+	i -= n8
+	i = encodeVarintTypes(dAtA, i, uint64(n8))
 	i--
 	dAtA[i] = 0x7a
 	if len(m.ExternalId) > 0 {
@@ -1221,6 +1592,207 @@ func (m *Deployment) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		i--
 		dAtA[i] = 0x8
 	}
+	return len(dAtA) - i, nil
+}
+
+func (m *UnmetRequirement) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *UnmetRequirement) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *UnmetRequirement) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Requirement) > 0 {
+		i -= len(m.Requirement)
+		copy(dAtA[i:], m.Requirement)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Requirement)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.ArtifactDigest) > 0 {
+		i -= len(m.ArtifactDigest)
+		copy(dAtA[i:], m.ArtifactDigest)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.ArtifactDigest)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *PolicyDecision) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *PolicyDecision) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *PolicyDecision) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	n11, err11 := github_com_cosmos_gogoproto_types.StdDurationMarshalTo(m.BreakGlassReviewPeriod, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdDuration(m.BreakGlassReviewPeriod):])
+	if err11 != nil {
+		return 0, err11
+	}
+	i -= n11
+	i = encodeVarintTypes(dAtA, i, uint64(n11))
+	i--
+	dAtA[i] = 0x3a
+	if len(m.Unmet) > 0 {
+		for iNdEx := len(m.Unmet) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Unmet[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTypes(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x32
+		}
+	}
+	if len(m.AttestationIds) > 0 {
+		dAtA13 := make([]byte, len(m.AttestationIds)*10)
+		var j12 int
+		for _, num := range m.AttestationIds {
+			for num >= 1<<7 {
+				dAtA13[j12] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j12++
+			}
+			dAtA13[j12] = uint8(num)
+			j12++
+		}
+		i -= j12
+		copy(dAtA[i:], dAtA13[:j12])
+		i = encodeVarintTypes(dAtA, i, uint64(j12))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.Enforced {
+		i--
+		if m.Enforced {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.PolicyVersion != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.PolicyVersion))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Environment) > 0 {
+		i -= len(m.Environment)
+		copy(dAtA[i:], m.Environment)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Environment)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Outcome != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Outcome))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *BreakGlassReview) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *BreakGlassReview) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *BreakGlassReview) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ReviewedHeight != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.ReviewedHeight))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.ReviewedAt != nil {
+		n14, err14 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(*m.ReviewedAt, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(*m.ReviewedAt):])
+		if err14 != nil {
+			return 0, err14
+		}
+		i -= n14
+		i = encodeVarintTypes(dAtA, i, uint64(n14))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Note) > 0 {
+		i -= len(m.Note)
+		copy(dAtA[i:], m.Note)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Note)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.ReviewerOrganizationId) > 0 {
+		i -= len(m.ReviewerOrganizationId)
+		copy(dAtA[i:], m.ReviewerOrganizationId)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.ReviewerOrganizationId)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Reviewer) > 0 {
+		i -= len(m.Reviewer)
+		copy(dAtA[i:], m.Reviewer)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Reviewer)))
+		i--
+		dAtA[i] = 0x12
+	}
+	n15, err15 := github_com_cosmos_gogoproto_types.StdTimeMarshalTo(m.Due, dAtA[i-github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Due):])
+	if err15 != nil {
+		return 0, err15
+	}
+	i -= n15
+	i = encodeVarintTypes(dAtA, i, uint64(n15))
+	i--
+	dAtA[i] = 0xa
 	return len(dAtA) - i, nil
 }
 
@@ -1462,6 +2034,102 @@ func (m *Deployment) Size() (n int) {
 	l = len(m.BreakGlass)
 	if l > 0 {
 		n += 2 + l + sovTypes(uint64(l))
+	}
+	if m.PolicyDecision != nil {
+		l = m.PolicyDecision.Size()
+		n += 2 + l + sovTypes(uint64(l))
+	}
+	if m.BreakGlassReview != nil {
+		l = m.BreakGlassReview.Size()
+		n += 2 + l + sovTypes(uint64(l))
+	}
+	return n
+}
+
+func (m *UnmetRequirement) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.ArtifactDigest)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Requirement)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	return n
+}
+
+func (m *PolicyDecision) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Outcome != 0 {
+		n += 1 + sovTypes(uint64(m.Outcome))
+	}
+	l = len(m.Environment)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.PolicyVersion != 0 {
+		n += 1 + sovTypes(uint64(m.PolicyVersion))
+	}
+	if m.Enforced {
+		n += 2
+	}
+	if len(m.AttestationIds) > 0 {
+		l = 0
+		for _, e := range m.AttestationIds {
+			l += sovTypes(uint64(e))
+		}
+		n += 1 + sovTypes(uint64(l)) + l
+	}
+	if len(m.Unmet) > 0 {
+		for _, e := range m.Unmet {
+			l = e.Size()
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	l = github_com_cosmos_gogoproto_types.SizeOfStdDuration(m.BreakGlassReviewPeriod)
+	n += 1 + l + sovTypes(uint64(l))
+	return n
+}
+
+func (m *BreakGlassReview) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = github_com_cosmos_gogoproto_types.SizeOfStdTime(m.Due)
+	n += 1 + l + sovTypes(uint64(l))
+	l = len(m.Reviewer)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.ReviewerOrganizationId)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Note)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.ReviewedAt != nil {
+		l = github_com_cosmos_gogoproto_types.SizeOfStdTime(*m.ReviewedAt)
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.ReviewedHeight != 0 {
+		n += 1 + sovTypes(uint64(m.ReviewedHeight))
 	}
 	return n
 }
@@ -2925,6 +3593,741 @@ func (m *Deployment) Unmarshal(dAtA []byte) error {
 			}
 			m.BreakGlass = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
+		case 22:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PolicyDecision", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.PolicyDecision == nil {
+				m.PolicyDecision = &PolicyDecision{}
+			}
+			if err := m.PolicyDecision.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 23:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BreakGlassReview", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.BreakGlassReview == nil {
+				m.BreakGlassReview = &BreakGlassReview{}
+			}
+			if err := m.BreakGlassReview.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *UnmetRequirement) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: UnmetRequirement: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: UnmetRequirement: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ArtifactDigest", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ArtifactDigest = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Requirement", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Requirement = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *PolicyDecision) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: PolicyDecision: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: PolicyDecision: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Outcome", wireType)
+			}
+			m.Outcome = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Outcome |= PolicyOutcome(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Environment", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Environment = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PolicyVersion", wireType)
+			}
+			m.PolicyVersion = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.PolicyVersion |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Enforced", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Enforced = bool(v != 0)
+		case 5:
+			if wireType == 0 {
+				var v uint64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTypes
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.AttestationIds = append(m.AttestationIds, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTypes
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthTypes
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthTypes
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.AttestationIds) == 0 {
+					m.AttestationIds = make([]uint64, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowTypes
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.AttestationIds = append(m.AttestationIds, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field AttestationIds", wireType)
+			}
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Unmet", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Unmet = append(m.Unmet, UnmetRequirement{})
+			if err := m.Unmet[len(m.Unmet)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BreakGlassReviewPeriod", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdDurationUnmarshal(&m.BreakGlassReviewPeriod, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *BreakGlassReview) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: BreakGlassReview: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: BreakGlassReview: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Due", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(&m.Due, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reviewer", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reviewer = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReviewerOrganizationId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ReviewerOrganizationId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Note", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Note = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReviewedAt", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.ReviewedAt == nil {
+				m.ReviewedAt = new(time.Time)
+			}
+			if err := github_com_cosmos_gogoproto_types.StdTimeUnmarshal(m.ReviewedAt, dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReviewedHeight", wireType)
+			}
+			m.ReviewedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReviewedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTypes(dAtA[iNdEx:])

@@ -10,7 +10,6 @@ import (
 	errorsmod "cosmossdk.io/errors"
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
-	"github.com/cosmos/cosmos-sdk/client/tx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -65,48 +64,19 @@ func GetTxCmd(ac address.Codec) *cobra.Command {
 
 // msgBuilder turns the signer address, the arguments and the flags into a
 // message.
-type msgBuilder func(signer string, args []string, fs *pflag.FlagSet) (sdk.Msg, error)
+type msgBuilder = txcli.MsgBuilder
 
-// newCmd wires the common part of every command: signer, build, stateless
-// validation, then sign and broadcast (or --generate-only).
+// newCmd wires the common part of every command (txcli.WireMsgCommand).
 //
 // --note is one of the SDK's tx flags (the transaction memo). The commands
 // whose message has a note (noteUsage != "") take it over: the text goes
 // into the message and the transaction carries no memo, so a note may be
 // longer than the memo limit and is not stored twice.
 func newCmd(ac address.Codec, cmd *cobra.Command, noteUsage string, build msgBuilder) *cobra.Command {
-	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		clientCtx, err := client.GetClientTxContext(cmd)
-		if err != nil {
-			return err
-		}
-		signer, err := txcli.FromAddress(ac, clientCtx.GetFromAddress())
-		if err != nil {
-			return err
-		}
-		msg, err := build(signer, args, cmd.Flags())
-		if err != nil {
-			return err
-		}
-		if v, ok := msg.(interface{ Validate() error }); ok {
-			if err := v.Validate(); err != nil {
-				return err
-			}
-		}
-		if noteUsage == "" {
-			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
-		}
-		txf, err := tx.NewFactoryCLI(clientCtx, cmd.Flags())
-		if err != nil {
-			return err
-		}
-		return tx.GenerateOrBroadcastTxWithFactory(clientCtx, txf.WithMemo(""), msg)
-	}
-	flags.AddTxFlagsToCmd(cmd)
+	txcli.WireMsgCommand(ac, cmd, noteUsage != "", build)
 	if noteUsage != "" {
 		cmd.Flags().Lookup(FlagNote).Usage = noteUsage + " (kept in the message; the transaction gets no memo)"
 	}
-	txcli.DefaultGasAuto(cmd)
 	return cmd
 }
 

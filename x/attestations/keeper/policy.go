@@ -1,0 +1,372 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/shiplog/shiplog/x/attestations/types"
+	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
+)
+
+// maxEvidencePerDigest bounds the attestations of one artifact a decision
+// reads (newest first), so a deployment's cost does not grow with history.
+const maxEvidencePerDigest = 256
+
+var _ deploymentstypes.DeployPolicy = Keeper{}
+
+// SetPolicy stores a validated msg as the next version of its environment's
+// policy and makes it current. The organisations and keys it names must exist.
+func (k Keeper) SetPolicy(ctx context.Context, msg *types.MsgSetPolicy) (uint64, error) {
+	for _, r := range msg.Requirements {
+		for _, org := range r.AttestorOrganizations {
+			ok, err := k.consortium.HasOrganization(ctx, org)
+			if err != nil {
+				return 0, err
+			}
+			if !ok {
+				return 0, errorsmod.Wrapf(types.ErrUnknownOrganization, "requirement %q accepts organization %q, which is not a consortium member", r.Name, org)
+			}
+		}
+		for _, id := range r.AttestorKeys {
+			if _, err := k.GetKey(ctx, id); err != nil {
+				return 0, errorsmod.Wrapf(err, "requirement %q", r.Name)
+			}
+		}
+	}
+	version := uint64(1)
+	cur, err := k.CurrentPolicy.Get(ctx, msg.Environment)
+	switch {
+	case err == nil:
+		version = cur + 1
+	case !errors.Is(err, collections.ErrNotFound):
+		return 0, err
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	p := types.Policy{
+		Environment:            msg.Environment,
+		Version:                version,
+		Mode:                   msg.Mode,
+		Requirements:           msg.Requirements,
+		BreakGlassAllowed:      msg.BreakGlassAllowed,
+		BreakGlassReviewPeriod: msg.BreakGlassReviewPeriod,
+		SetAt:                  sdkCtx.BlockTime().UTC(),
+		SetHeight:              sdkCtx.BlockHeight(),
+	}
+	if err := k.Policies.Set(ctx, collections.Join(p.Environment, version), p); err != nil {
+		return 0, err
+	}
+	if err := k.CurrentPolicy.Set(ctx, p.Environment, version); err != nil {
+		return 0, err
+	}
+	return version, sdkCtx.EventManager().EmitTypedEvent(&types.EventPolicySet{Environment: p.Environment, Version: version, Mode: p.Mode.ModeName()})
+}
+
+// EvaluateDeployment implements the deployments module's DeployPolicy: the
+// environment's current policy decides on d's artifacts. A denial by an
+// enforcing policy is an error listing every unmet requirement; otherwise
+// the decision is returned to be stored with the record.
+func (k Keeper) EvaluateDeployment(ctx context.Context, d deploymentstypes.Deployment) (deploymentstypes.PolicyDecision, error) {
+	digests := make([]string, len(d.Artifacts))
+	for i, a := range d.Artifacts {
+		digests[i] = a.Digest
+	}
+	dec, err := k.Evaluate(ctx, d.Environment, d.OrganizationId, digests, d.BreakGlass != "")
+	if err != nil {
+		return dec, err
+	}
+	if !Admits(dec) {
+		class := types.ErrPolicyDenied
+		if d.BreakGlass != "" {
+			class = types.ErrBreakGlassNotAllowed
+		}
+		return dec, errorsmod.Wrap(class, DecisionMessage(dec, d.BreakGlass != ""))
+	}
+	if dec.Outcome == deploymentstypes.POLICY_OUTCOME_NO_POLICY {
+		return dec, nil
+	}
+	return dec, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventPolicyDecision{
+		DeploymentId:  d.Id,
+		Environment:   d.Environment,
+		PolicyVersion: dec.PolicyVersion,
+		Outcome:       OutcomeName(dec.Outcome),
+		Enforced:      dec.Enforced,
+		Unmet:         uint32(len(dec.Unmet)),
+	})
+}
+
+// Admits reports whether a deployment with this decision is accepted.
+func Admits(dec deploymentstypes.PolicyDecision) bool {
+	return dec.Outcome != deploymentstypes.POLICY_OUTCOME_DENIED || !dec.Enforced
+}
+
+// OutcomeName is the short name of an outcome ("allowed", "break_glass").
+func OutcomeName(o deploymentstypes.PolicyOutcome) string {
+	return strings.ToLower(strings.TrimPrefix(o.String(), "POLICY_OUTCOME_"))
+}
+
+// DecisionMessage explains a decision in a release engineer's words, every
+// unmet requirement included.
+func DecisionMessage(dec deploymentstypes.PolicyDecision, breakGlass bool) string {
+	var b strings.Builder
+	switch dec.Outcome {
+	case deploymentstypes.POLICY_OUTCOME_NO_POLICY:
+		return fmt.Sprintf("environment %q has no policy: any deployment is allowed", dec.Environment)
+	case deploymentstypes.POLICY_OUTCOME_ALLOWED:
+		return fmt.Sprintf("allowed by policy version %d of %q (attestations %v)", dec.PolicyVersion, dec.Environment, dec.AttestationIds)
+	case deploymentstypes.POLICY_OUTCOME_BREAK_GLASS:
+		fmt.Fprintf(&b, "allowed on break-glass by policy version %d of %q; an admin of another organization must review it within %s; unmet: ",
+			dec.PolicyVersion, dec.Environment, dec.BreakGlassReviewPeriod)
+	default:
+		mode := "denied"
+		if !dec.Enforced {
+			mode = "would be denied (dry run, recorded only)"
+		}
+		fmt.Fprintf(&b, "deployment to %q %s by policy version %d: ", dec.Environment, mode, dec.PolicyVersion)
+	}
+	for i, u := range dec.Unmet {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if u.ArtifactDigest != "" {
+			fmt.Fprintf(&b, "artifact %s: ", u.ArtifactDigest)
+		}
+		fmt.Fprintf(&b, "requirement %q: %s", u.Requirement, u.Reason)
+	}
+	if breakGlass && dec.Outcome == deploymentstypes.POLICY_OUTCOME_DENIED {
+		fmt.Fprintf(&b, "; break-glass is not allowed in environment %q", dec.Environment)
+	}
+	return b.String()
+}
+
+// Evaluate decides whether artifacts with digests may be deployed to
+// environment now by organization orgID (may be empty: then approvals from
+// any organisation count), optionally on a break-glass justification. It
+// writes nothing.
+func (k Keeper) Evaluate(ctx context.Context, environment, orgID string, digests []string, breakGlass bool) (deploymentstypes.PolicyDecision, error) {
+	dec := deploymentstypes.PolicyDecision{Environment: environment, Outcome: deploymentstypes.POLICY_OUTCOME_NO_POLICY}
+	policy, err := k.GetPolicy(ctx, environment, 0)
+	if errors.Is(err, types.ErrPolicyNotFound) {
+		return dec, nil
+	}
+	if err != nil {
+		return dec, err
+	}
+	dec.PolicyVersion = policy.Version
+	dec.Enforced = policy.Mode == types.POLICY_MODE_ENFORCE
+	now := sdk.UnwrapSDKContext(ctx).BlockTime()
+	keys := keyCache{k: k, keys: map[string]types.AttestorKey{}}
+	var satisfied []uint64
+	if len(digests) == 0 && len(policy.Requirements) > 0 {
+		for _, r := range policy.Requirements {
+			dec.Unmet = append(dec.Unmet, deploymentstypes.UnmetRequirement{Requirement: r.Name, Reason: "the deployment names no artifact to check"})
+		}
+	}
+	for i, digest := range digests {
+		if slices.Contains(digests[:i], digest) {
+			continue
+		}
+		evidence, err := k.evidenceFor(ctx, digest, &keys)
+		if err != nil {
+			return dec, err
+		}
+		for _, r := range policy.Requirements {
+			ids, reason := checkRequirement(r, evidence, orgID, environment, now)
+			if reason != "" {
+				dec.Unmet = append(dec.Unmet, deploymentstypes.UnmetRequirement{ArtifactDigest: digest, Requirement: r.Name, Reason: reason})
+				continue
+			}
+			satisfied = append(satisfied, ids...)
+		}
+	}
+	slices.Sort(satisfied)
+	dec.AttestationIds = slices.Compact(satisfied)
+	switch {
+	case len(dec.Unmet) == 0:
+		dec.Outcome = deploymentstypes.POLICY_OUTCOME_ALLOWED
+	case breakGlass && policy.BreakGlassAllowed:
+		dec.Outcome = deploymentstypes.POLICY_OUTCOME_BREAK_GLASS
+		dec.BreakGlassReviewPeriod = policy.BreakGlassReviewPeriod
+	default:
+		dec.Outcome = deploymentstypes.POLICY_OUTCOME_DENIED
+	}
+	return dec, nil
+}
+
+// keyCache reads each attestor key once per decision.
+type keyCache struct {
+	k    Keeper
+	keys map[string]types.AttestorKey
+}
+
+func (c *keyCache) get(ctx context.Context, id string) (types.AttestorKey, error) {
+	if key, ok := c.keys[id]; ok {
+		return key, nil
+	}
+	key, err := c.k.GetKey(ctx, id)
+	if err != nil {
+		return key, err
+	}
+	c.keys[id] = key
+	return key, nil
+}
+
+// evidenceFor returns the attestations about digest that still count (not
+// revoked, key not revoked at their height), newest first, at most
+// maxEvidencePerDigest of them.
+func (k Keeper) evidenceFor(ctx context.Context, digest string, keys *keyCache) ([]types.Attestation, error) {
+	it, err := k.AttestationsBySubject.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](digest).Descending())
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []types.Attestation
+	for read := 0; it.Valid() && read < maxEvidencePerDigest; it.Next() {
+		read++
+		pair, err := it.Key()
+		if err != nil {
+			return nil, err
+		}
+		a, err := k.Attestations.Get(ctx, pair.K2())
+		if err != nil {
+			return nil, errorsmod.Wrapf(err, "indexed attestation %d", pair.K2())
+		}
+		if a.Revoked {
+			continue
+		}
+		key, err := keys.get(ctx, a.KeyId)
+		if err != nil {
+			return nil, err
+		}
+		if countsAt(key, a.CreatedHeight) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// checkRequirement returns the attestations among evidence that satisfy r,
+// or a reason why r is unmet.
+func checkRequirement(r types.Requirement, evidence []types.Attestation, orgID, environment string, now time.Time) ([]uint64, string) {
+	var ids []uint64
+	var orgs []string
+	var firstRejection string
+	seen := false
+	for _, a := range evidence {
+		if a.PredicateType != r.PredicateType {
+			continue
+		}
+		seen = true
+		if why := rejection(r, a, orgID, environment, now); why != "" {
+			if firstRejection == "" {
+				firstRejection = fmt.Sprintf("attestation %d %s", a.Id, why)
+			}
+			continue
+		}
+		ids = append(ids, a.Id)
+		if !slices.Contains(orgs, a.OrganizationId) {
+			orgs = append(orgs, a.OrganizationId)
+		}
+	}
+	need := r.MinOrgs()
+	switch {
+	case len(orgs) >= need:
+		return ids, ""
+	case !seen:
+		return nil, fmt.Sprintf("no valid %s attestation", r.PredicateType)
+	case len(orgs) == 0:
+		return nil, firstRejection
+	}
+	slices.Sort(orgs)
+	reason := fmt.Sprintf("needs %s attestations from %d distinct organizations, found %d (%s)", r.PredicateType, need, len(orgs), strings.Join(orgs, ", "))
+	if firstRejection != "" {
+		reason += "; " + firstRejection
+	}
+	return nil, reason
+}
+
+// rejection says why attestation a does not satisfy r, or "" if it does.
+func rejection(r types.Requirement, a types.Attestation, orgID, environment string, now time.Time) string {
+	s := a.Summary
+	switch {
+	case len(r.AttestorOrganizations) > 0 && !slices.Contains(r.AttestorOrganizations, a.OrganizationId):
+		return fmt.Sprintf("is from organization %q, not one of %s", a.OrganizationId, strings.Join(r.AttestorOrganizations, ", "))
+	case len(r.AttestorKeys) > 0 && !slices.Contains(r.AttestorKeys, a.KeyId):
+		return fmt.Sprintf("is signed with key %q, not one of %s", a.KeyId, strings.Join(r.AttestorKeys, ", "))
+	case r.MaxAge > 0 && now.Sub(a.CreatedAt) > r.MaxAge:
+		return fmt.Sprintf("is older than %s (made %s)", r.MaxAge, a.CreatedAt.Format(time.RFC3339))
+	}
+	if len(r.BuilderIds) > 0 || r.SourceRepositoryPattern != "" {
+		p := s.Provenance
+		switch {
+		case p == nil:
+			return "has no SLSA provenance to check the builder and source against"
+		case len(r.BuilderIds) > 0 && !slices.Contains(r.BuilderIds, p.BuilderId):
+			return fmt.Sprintf("was built by %q, which is not an allowed builder (%s)", p.BuilderId, strings.Join(r.BuilderIds, ", "))
+		case r.SourceRepositoryPattern != "" && !globMatch(r.SourceRepositoryPattern, p.SourceRepository):
+			return fmt.Sprintf("was built from %q, which does not match %q", p.SourceRepository, r.SourceRepositoryPattern)
+		}
+	}
+	if len(r.MaxVulnerabilities) > 0 {
+		if s.Vulnerabilities == nil {
+			return "has no vulnerability counts"
+		}
+		for _, l := range r.MaxVulnerabilities {
+			if n := s.Vulnerabilities.Count(l.Severity); n > l.Max {
+				return fmt.Sprintf("reports %d %s vulnerabilities, at most %d allowed", n, l.Severity, l.Max)
+			}
+		}
+	}
+	if r.TestsPassed {
+		switch {
+		case s.TestResult == nil:
+			return "has no test result"
+		case !s.TestResult.Passed:
+			return fmt.Sprintf("reports tests %s (%d failed)", s.TestResult.Result, s.TestResult.FailedTests)
+		}
+	}
+	if r.ApprovalFromOtherOrganization {
+		switch {
+		case orgID != "" && a.OrganizationId == orgID:
+			return fmt.Sprintf("comes from the deploying organization %q; an approval must come from another organization", orgID)
+		case s.Approval != nil && s.Approval.Environment != "" && s.Approval.Environment != environment:
+			return fmt.Sprintf("approves environment %q, not %q", s.Approval.Environment, environment)
+		}
+	}
+	return ""
+}
+
+// globMatch matches s against pattern, where '*' matches any run of
+// characters, '/' included, and everything else matches itself. It keeps one
+// backtrack point, so it runs in O(len(pattern)*len(s)) at worst.
+func globMatch(pattern, s string) bool {
+	p, i := 0, 0
+	star, mark := -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case p < len(pattern) && pattern[p] == s[i]:
+			p++
+			i++
+		case star >= 0:
+			p = star + 1
+			mark++
+			i = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}
