@@ -61,6 +61,8 @@ type fixture struct {
 	queries types.QueryServer
 
 	deployer, deployer2, attestor, inactive, other, nonMember, noOrg string
+	// adminAcme and adminGlobex review break-glass deployments.
+	adminAcme, adminGlobex string
 }
 
 func addr(n byte) sdk.AccAddress { return bytes.Repeat([]byte{n}, 20) }
@@ -92,6 +94,8 @@ func newFixture(t testing.TB) *fixture {
 	f.other = add(5, "globex", true, consortiumtypes.ROLE_DEPLOYER)
 	f.noOrg = add(6, "", true, consortiumtypes.ROLE_DEPLOYER)
 	f.nonMember = mustString(t, ac, addr(9))
+	f.adminAcme = add(7, "acme", true, consortiumtypes.ROLE_ADMIN)
+	f.adminGlobex = add(8, "globex", true, consortiumtypes.ROLE_ADMIN)
 
 	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), ac, fakeConsortium{members: members})
 	f.msgs = keeper.NewMsgServerImpl(f.k)
