@@ -9,8 +9,8 @@ import (
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	"github.com/stretchr/testify/require"
 
-	attestationstypes "github.com/shiplog/shiplog/x/attestations/types"
 	"github.com/shiplog/shiplog/x/attestations/testutil"
+	attestationstypes "github.com/shiplog/shiplog/x/attestations/types"
 	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
 )

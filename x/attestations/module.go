@@ -15,10 +15,10 @@ import (
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
 	"github.com/spf13/cobra"
 
-	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 	"github.com/shiplog/shiplog/x/attestations/client/cli"
 	"github.com/shiplog/shiplog/x/attestations/keeper"
 	"github.com/shiplog/shiplog/x/attestations/types"
+	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 )
 
 // ConsensusVersion is the version of the module's state layout.

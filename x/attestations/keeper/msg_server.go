@@ -5,8 +5,8 @@ import (
 
 	errorsmod "cosmossdk.io/errors"
 
-	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 	"github.com/shiplog/shiplog/x/attestations/types"
+	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 )
 
 type msgServer struct {
