@@ -40,9 +40,13 @@ type Config struct {
 	// Refractory is the time constant, in points, with which the memory of
 	// the last reported surprise fades.
 	Refractory float64
-	// MaxSurprise is the -log10 tail probability mapped to score 1.
-	MaxSurprise float64
-	// Bump is added to the memory of a surprise that was reported, so a
+	// MagnitudeWeight is the power of (usual evidence / evidence) that
+	// multiplies a view's tail probability.
+	MagnitudeWeight float64
+	// HalfScore is the surprise, in decades of improbability (-log10 of
+	// the probability), that scores 0.5.
+	HalfScore float64
+	// Bump (decades) is added to the memory of a surprise that was reported, so a
 	// surprise still climbing over the next few points is not reported again
 	// and again for a hair more each time.
 	Bump float64
@@ -52,14 +56,15 @@ type Config struct {
 // README.md).
 func DefaultConfig() Config {
 	return Config{
-		Warmup:      150,
-		LongMemory:  2000,
-		ShortMemory: 8,
-		FitMemory:   2000,
-		DriftMemory: 50,
-		Refractory:  1000,
-		MaxSurprise: 5,
-		Bump:        0.05,
+		Warmup:          150,
+		LongMemory:      2000,
+		ShortMemory:     8,
+		FitMemory:       2000,
+		DriftMemory:     50,
+		Refractory:      1000,
+		MagnitudeWeight: 0.5,
+		HalfScore:       5,
+		Bump:            0.35,
 	}
 }
 
@@ -137,7 +142,14 @@ func (d *Detector) Score(at time.Time, x float64) float64 {
 	}
 	p := 1.0
 	for v := range d.ranks {
-		p = math.Min(p, d.ranks[v].upperTail(evidence[v]))
+		tail := d.ranks[v].upperTail(evidence[v])
+		// Among equally rare values, the one further above the usual
+		// level is the more surprising: a record by a hair is not an
+		// outage. The rank alone cannot tell them apart.
+		if usual := d.ranks[v].median(); usual > 0 && evidence[v] > usual {
+			tail *= math.Pow(usual/evidence[v], d.cfg.MagnitudeWeight)
+		}
+		p = math.Min(p, tail)
 		d.ranks[v].add(evidence[v])
 	}
 	p = math.Min(1, p*numViews) // Bonferroni: several views get several chances
@@ -153,15 +165,17 @@ func (d *Detector) Score(at time.Time, x float64) float64 {
 	if d.n <= d.cfg.Warmup {
 		return 0
 	}
-	surprise := math.Min(1, -math.Log10(p)/d.cfg.MaxSurprise)
-	score := 0.0
+	surprise := -math.Log10(p) // in decades of improbability
+	reported := 0.0
 	remembered := surprise
 	if surprise > d.reported {
-		score = surprise
+		reported = surprise
 		remembered += d.cfg.Bump
 	}
 	d.reported = math.Max(remembered, d.reported*d.fade)
-	return score
+	// Squash into [0, 1) without a ceiling, so the rare and the very rare
+	// stay apart for the threshold.
+	return reported / (reported + d.cfg.HalfScore)
 }
 
 // seasonalProfile is the usual value of each time slot of a period (of the
@@ -189,3 +203,4 @@ func (p *seasonalProfile) residual(slot int, x, fallback float64) float64 {
 	p.usual[slot] += (x - p.usual[slot]) / math.Min(p.seen[slot], seasonalMemory)
 	return x - usual
 }
+

@@ -9,7 +9,7 @@ import (
 
 // alertLevel is the score taken as a detection in these tests, about the
 // threshold NAB's standard profile chooses for DefaultConfig.
-const alertLevel = 0.55
+const alertLevel = 0.37
 
 const (
 	step       = 5 * time.Minute

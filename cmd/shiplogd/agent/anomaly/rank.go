@@ -87,3 +87,19 @@ func (h *rankHistogram) tick() {
 		h.weight = 1
 	}
 }
+
+// median is the bin of the middle of the faded mass, as a value (the bin's
+// lower edge); 0 before anything was added.
+func (h *rankHistogram) median() float64 {
+	if h.total <= 0 {
+		return 0
+	}
+	mass := 0.0
+	for i := h.lowest; i <= h.highest; i++ {
+		mass += h.counts[i]
+		if mass >= h.total/2 {
+			return math.Exp2(float64(i)/binsPerOctave + minOctave)
+		}
+	}
+	return 0
+}
