@@ -216,6 +216,17 @@ func (n *Node) WaitForTx(hash string, timeout time.Duration) TxResult {
 	return TxResult{}
 }
 
+// Commit runs a tx command, requires CheckTx and the block to accept it and
+// returns the committed result.
+func (n *Node) Commit(args ...string) TxResult {
+	n.t.Helper()
+	res := n.Tx(args...)
+	require.Zero(n.t, res.Code, "%v: %s", args, res.RawLog)
+	committed := n.WaitForTx(res.TxHash, 30*time.Second)
+	require.Zero(n.t, committed.Code, "%v: %s", args, committed.RawLog)
+	return committed
+}
+
 // REST is the URL of a REST path on this node.
 func (n *Node) REST(path string) string {
 	return fmt.Sprintf("http://127.0.0.1:%d%s", n.APIPort, path)
