@@ -99,7 +99,7 @@ type fixture struct {
 	msgs    types.MsgServer
 	queries types.QueryServer
 
-	authority                                         string
+	authority                                          string
 	acmeAdmin, acmeCI, acmeCI2, acmeDeployer, inactive string
 	globexAdmin, globexCI, initechAdmin, initechCI     string
 	nonMember                                          string
