@@ -203,4 +203,3 @@ func (p *seasonalProfile) residual(slot int, x, fallback float64) float64 {
 	p.usual[slot] += (x - p.usual[slot]) / math.Min(p.seen[slot], seasonalMemory)
 	return x - usual
 }
-
