@@ -6,6 +6,7 @@ import (
 
 	errorsmod "cosmossdk.io/errors"
 
+	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
 	"github.com/shiplog/shiplog/x/internal/validate"
 )
 
@@ -18,7 +19,7 @@ const (
 	MaxRequirements         = 16
 	MaxRequirementListLen   = 32
 	MaxPatternLength        = 256
-	MaxEnvironmentLength    = 64
+	MaxEnvironmentLength    = deploymentstypes.MaxEnvironmentLength
 	DefaultQueryLimit       = 100
 	MaxQueryLimit           = 1000
 )

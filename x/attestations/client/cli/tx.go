@@ -101,14 +101,14 @@ func NewSubmitCmd(ac address.Codec) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "submit [envelope.json]",
 		Short: "Submit a signed DSSE envelope with an in-toto statement (role attestor)",
-		Long: fmt.Sprintf(`Submit a DSSE envelope as cosign attest-blob --key ... --tlog-upload=false and the in-toto
-libraries write it: {"payloadType": "%s", "payload": BASE64, "signatures": [{"keyid": "...", "sig": BASE64}]}.
+		Long: fmt.Sprintf(`Submit a DSSE envelope as cosign attest-blob --key ... --tlog-upload=false (its standard
+output) and the in-toto libraries write it: {"payloadType": "%s", "payload": BASE64, "signatures": [{"keyid": "...", "sig": BASE64}]}.
 The chain verifies the signature against --key-id, or, without it, against your organization's
 keys allowed for the statement's predicate type. Payloads above %d KiB are kept off chain: sign a
 %s statement naming the envelope's digest and location instead. Submitting the same envelope again
 returns the stored id.`, types.PayloadTypeInToto, types.MaxEnvelopePayload>>10, types.PredicateReference),
 		Example: `cosign attest-blob --key cosign.key --tlog-upload=false --type slsaprovenance1 \
-  --predicate provenance.json --output-attestation api.intoto.json api.tar
+  --predicate provenance.json --yes api.tar > api.intoto.json
 shiplogd tx attestations submit api.intoto.json --key-id acme-ci-2026 --from ci-bot`,
 		Args: cobra.ExactArgs(1),
 	}

@@ -112,7 +112,7 @@ the record.`,
 	f.String(FlagExternalID, "", "idempotency key, unique per organisation")
 	f.String(FlagReason, "", "reason kept on the initial status transition")
 	f.StringArray(FlagFixesIncident, nil, "id of an incident this deployment fixes (repeatable); lets it through that incident's deploy freeze")
-	f.String(FlagBreakGlass, "", "justification for deploying through a deploy freeze, kept on the record for audit")
+	f.String(FlagBreakGlass, "", "justification for deploying through a deploy freeze or past an unmet environment policy that allows break-glass (then another organization's admin must review it), kept on the record for audit")
 	flags.AddTxFlagsToCmd(cmd)
 	txcli.DefaultGasAuto(cmd)
 	return cmd
