@@ -496,7 +496,9 @@ func TestSetPolicyRejected(t *testing.T) {
 		{"unknown key", withReq(func(r *types.Requirement) { r.AttestorKeys = []string{"acme-ci", "nope"} }), types.ErrKeyNotFound, []string{`requirement "provenance"`, `"nope"`}},
 		{"not the authority", with(func(m *types.MsgSetPolicy) { m.Authority = f.acmeAdmin }), types.ErrUnauthorized, []string{"policies are set by consortium proposal", f.acmeAdmin}},
 		{"authority not an address", with(func(m *types.MsgSetPolicy) { m.Authority = "consortium" }), types.ErrInvalidAddress, []string{"authority"}},
-		{"authority of another prefix", with(func(m *types.MsgSetPolicy) { m.Authority = mustString(t, cosmosCodec, []byte(mustBytes(t, f.authority))) }), types.ErrInvalidAddress, nil},
+		{"authority of another prefix", with(func(m *types.MsgSetPolicy) {
+			m.Authority = mustString(t, cosmosCodec, []byte(mustBytes(t, f.authority)))
+		}), types.ErrInvalidAddress, nil},
 		{"mode unspecified", with(func(m *types.MsgSetPolicy) { m.Mode = types.POLICY_MODE_UNSPECIFIED }), types.ErrInvalidPolicy, []string{"mode must be enforce or dry_run"}},
 		{"bad environment", with(func(m *types.MsgSetPolicy) { m.Environment = "Prod!" }), types.ErrInvalidPolicy, []string{"environment"}},
 		{"no environment", with(func(m *types.MsgSetPolicy) { m.Environment = "" }), types.ErrInvalidPolicy, []string{"environment is required"}},
