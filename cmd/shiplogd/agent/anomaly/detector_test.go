@@ -145,6 +145,24 @@ func TestScoresAreDeterministicInRangeAndUseOnlyThePast(t *testing.T) {
 	}
 }
 
+// TestScoresDoNotDependOnUnits: the same series in bytes or in KiB scores
+// the same, which is what lets one threshold serve every metric. (A power of
+// two keeps the floating-point arithmetic exact.)
+func TestScoresDoNotDependOnUnits(t *testing.T) {
+	xs := seasonal(days*pointsADay, 6)
+	xs[onset] += 30
+	scaled := make([]float64, len(xs))
+	for i, x := range xs {
+		scaled[i] = x * 1024
+	}
+	a, b := scores(xs), scores(scaled)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("point %d: %v in one unit, %v in the other", i, a[i], b[i])
+		}
+	}
+}
+
 func TestOddInputsStayInRange(t *testing.T) {
 	d := New(DefaultConfig())
 	for i, x := range []float64{0, 0, 0, 1e300, -1e300, 0, 5, 5, 5, 1e-300} {
@@ -172,5 +190,25 @@ func BenchmarkScore(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		d.Score(start.Add(time.Duration(i)*step), xs[i%len(xs)])
+	}
+}
+
+func TestRankHistogramTails(t *testing.T) {
+	h := newRankHistogram(1e12) // no fading: plain counts
+	for i := 1; i <= 100; i++ {
+		h.add(float64(i))
+	}
+	if p := h.upperTail(1); p < 0.95 {
+		t.Fatalf("tail at the smallest value %.3f", p)
+	}
+	if p := h.upperTail(50); p < 0.4 || p > 0.65 {
+		t.Fatalf("tail at the middle %.3f", p)
+	}
+	beyond, twiceBeyond := h.upperTail(300), h.upperTail(600)
+	if beyond > 0.01 || math.Abs(twiceBeyond/beyond-0.5) > 1e-9 {
+		t.Fatalf("beyond the maximum %.5f, one octave further %.5f: want halving", beyond, twiceBeyond)
+	}
+	if m := h.median(); m < 32 || m > 64 {
+		t.Fatalf("median %.1f, want the bin holding 50", m)
 	}
 }

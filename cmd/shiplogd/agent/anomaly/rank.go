@@ -12,10 +12,10 @@ const (
 )
 
 // rankHistogram estimates how often a raw evidence value at least as large
-// (or as small) as the current one occurred in the recent past, with
+// as the current one occurred in the recent past, with
 // exponentially fading memory. Fading is done by giving each new observation
-// a growing weight and rescaling rarely, so an update costs O(1); a tail query
-// sums only the bins between the current one and the last occupied one.
+// a growing weight and rescaling rarely, so an update costs O(1); a query
+// sums at most the occupied bins (320 at most), a constant.
 type rankHistogram struct {
 	counts        [numBins]float64
 	total, weight float64
@@ -51,33 +51,12 @@ func (h *rankHistogram) upperTail(r float64) float64 {
 	return (above + h.weight) / (h.total + h.weight)
 }
 
-// lowerTail is the faded share of past values at most r.
-func (h *rankHistogram) lowerTail(r float64) float64 {
-	b := binOf(r)
-	if b < h.lowest {
-		return h.weight / (h.total + h.weight) * math.Exp2(-float64(h.lowest-b)/binsPerOctave)
-	}
-	below := 0.5 * h.counts[b]
-	for i := h.lowest; i < b; i++ {
-		below += h.counts[i]
-	}
-	return (below + h.weight) / (h.total + h.weight)
-}
-
+// add records r; every earlier observation then weighs a step less.
 func (h *rankHistogram) add(r float64) {
-	h.put(r)
-	h.tick()
-}
-
-func (h *rankHistogram) put(r float64) {
 	b := binOf(r)
 	h.counts[b] += h.weight
 	h.total += h.weight
 	h.lowest, h.highest = min(h.lowest, b), max(h.highest, b)
-}
-
-// tick ages every past observation by one step.
-func (h *rankHistogram) tick() {
 	h.weight *= h.growth
 	if h.weight > 1e100 {
 		for i := range h.counts {
