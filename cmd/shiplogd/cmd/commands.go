@@ -37,6 +37,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
 		server.StatusCommand(),
 		genesisCmd(tempApp),
 		testnetCmd(tempApp),
+		benchCmd(),
 		queryCmd(),
 		txCmd(),
 		keys.Commands(),

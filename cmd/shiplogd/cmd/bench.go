@@ -1,0 +1,486 @@
+package cmd
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+	sdkcrypto "github.com/cosmos/cosmos-sdk/crypto"
+	"github.com/cosmos/cosmos-sdk/crypto/keyring"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
+	authsign "github.com/cosmos/cosmos-sdk/x/auth/signing"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	"github.com/spf13/cobra"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
+)
+
+// Flags of `shiplogd bench load`.
+const (
+	flagBenchGRPC    = "grpc-endpoint"
+	flagBenchRPC     = "rpc-url"
+	flagBenchSigner  = "signer"
+	flagBenchCount   = "count"
+	flagBenchBatch   = "batch"
+	flagBenchRate    = "rate"
+	flagBenchWorkers = "workers"
+	flagBenchEngine  = "engine"
+	flagBenchDrain   = "drain"
+	flagBenchTxSize  = "tx-size"
+	flagBenchLabel   = "label"
+)
+
+func benchCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Load generator: measure committed records per second and submit-to-commit latency",
+	}
+	cmd.AddCommand(benchLoadCmd())
+	return cmd
+}
+
+func benchLoadCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "load",
+		Short: "Pre-sign N record transactions, submit them over gRPC, and report throughput and latency",
+		Long: `Pre-signs --count transactions from the --signer keys (unordered transactions, so one key
+submits in parallel), each a MsgRecordDeployment or, with --batch B > 1, a MsgRecordDeployments
+of B records. Then submits them over gRPC (BroadcastTx, sync) with --workers connections at
+--rate transactions per second (0: as fast as possible), and follows the committed blocks over
+CometBFT RPC to time every transaction from submission to the block that holds it.
+
+--engine kvstore sends --tx-size byte key=value transactions to a CometBFT node running the
+built-in kvstore application over CometBFT RPC instead, as the consensus engine's own ceiling.
+
+Prints one JSON line: transactions and records committed, committed records per second (first
+submission to last commit), latency p50/p95/p99 in milliseconds, CheckTx rejections.`,
+		Example: `shiplogd bench load --count 20000 --signer .shiplog-dev:dev --chain-id shiplog-dev-1
+shiplogd bench load --count 2000 --batch 100 --signer .shiplog-dev:dev --chain-id shiplog-dev-1
+shiplogd bench load --engine kvstore --rpc-url http://127.0.0.1:26657 --count 20000`,
+		Args: cobra.NoArgs,
+		RunE: runBenchLoad,
+	}
+	f := cmd.Flags()
+	f.String(flagBenchGRPC, "127.0.0.1:9090", "gRPC address of the node to submit to")
+	f.String(flagBenchRPC, "http://127.0.0.1:26657", "CometBFT RPC address to follow blocks on")
+	f.StringArray(flagBenchSigner, nil, "HOME:KEY of a deployer key in a test keyring (repeatable)")
+	f.Int(flagBenchCount, 10000, "transactions to submit")
+	f.Int(flagBenchBatch, 1, "records per transaction (1: MsgRecordDeployment; up to 100: MsgRecordDeployments)")
+	f.Float64(flagBenchRate, 0, "transactions per second (0: as fast as possible)")
+	f.Int(flagBenchWorkers, 16, "concurrent submitters")
+	f.String(flagBenchEngine, "shiplog", "shiplog or kvstore")
+	f.Duration(flagBenchDrain, 60*time.Second, "how long to wait for commits after the last submission")
+	f.Int(flagBenchTxSize, 400, "kvstore: bytes per transaction")
+	f.String(flagBenchLabel, "", "scenario name printed with the result")
+	f.String(flags.FlagChainID, "", "chain id (shiplog engine)")
+	return cmd
+}
+
+// benchResult is what one run reports.
+type benchResult struct {
+	Label         string  `json:"label"`
+	Engine        string  `json:"engine"`
+	Batch         int     `json:"batch"`
+	Submitted     int     `json:"submitted"`
+	Rejected      int64   `json:"rejected"`
+	Committed     int     `json:"committed_txs"`
+	Failed        int     `json:"failed_txs"`
+	Records       int     `json:"committed_records"`
+	Seconds       float64 `json:"seconds"`
+	RecordsPerSec float64 `json:"records_per_second"`
+	P50ms         float64 `json:"p50_ms"`
+	P95ms         float64 `json:"p95_ms"`
+	P99ms         float64 `json:"p99_ms"`
+	FirstRejected string  `json:"first_rejection,omitempty"`
+}
+
+func runBenchLoad(cmd *cobra.Command, _ []string) error {
+	fs := cmd.Flags()
+	engine, _ := fs.GetString(flagBenchEngine)
+	count, _ := fs.GetInt(flagBenchCount)
+	batch, _ := fs.GetInt(flagBenchBatch)
+	rate, _ := fs.GetFloat64(flagBenchRate)
+	workers, _ := fs.GetInt(flagBenchWorkers)
+	drain, _ := fs.GetDuration(flagBenchDrain)
+	rpcAddr, _ := fs.GetString(flagBenchRPC)
+	label, _ := fs.GetString(flagBenchLabel)
+	if count <= 0 || workers <= 0 || batch <= 0 || batch > deploymentstypes.MaxBatchRecords {
+		return fmt.Errorf("--count and --workers must be positive and --batch in 1..%d", deploymentstypes.MaxBatchRecords)
+	}
+	rpc, err := rpchttp.New(rpcAddr, "/websocket")
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	status, err := rpc.Status(ctx)
+	if err != nil {
+		return fmt.Errorf("CometBFT RPC %s: %w", rpcAddr, err)
+	}
+
+	var txs [][]byte
+	var submit func(ctx context.Context, tx []byte) (string, error)
+	recordsPerTx := batch
+	switch engine {
+	case "kvstore":
+		size, _ := fs.GetInt(flagBenchTxSize)
+		txs = kvstoreTxs(count, size)
+		recordsPerTx = 1
+		submit = func(ctx context.Context, tx []byte) (string, error) {
+			res, err := rpc.BroadcastTxSync(ctx, tx)
+			if err != nil {
+				return "", err
+			}
+			if res.Code != 0 {
+				return res.Log, nil
+			}
+			return "", nil
+		}
+	case "shiplog":
+		clientCtx := client.GetClientContextFromCmd(cmd)
+		chainID, _ := fs.GetString(flags.FlagChainID)
+		if chainID == "" {
+			chainID = status.NodeInfo.Network
+		}
+		grpcAddr, _ := fs.GetString(flagBenchGRPC)
+		conn, err := grpc.NewClient(grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		specs, _ := fs.GetStringArray(flagBenchSigner)
+		signers, err := loadBenchSigners(ctx, clientCtx, conn, specs)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		txs, err = signRecordTxs(ctx, clientCtx, conn, chainID, signers, count, batch)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "signed %d transactions (%d records each) in %s\n", len(txs), batch, time.Since(start).Round(time.Millisecond))
+		svc := txtypes.NewServiceClient(conn)
+		submit = func(ctx context.Context, tx []byte) (string, error) {
+			res, err := svc.BroadcastTx(ctx, &txtypes.BroadcastTxRequest{TxBytes: tx, Mode: txtypes.BroadcastMode_BROADCAST_MODE_SYNC})
+			if err != nil {
+				return "", err
+			}
+			if res.TxResponse.Code != 0 {
+				return res.TxResponse.RawLog, nil
+			}
+			return "", nil
+		}
+	default:
+		return fmt.Errorf("--%s must be shiplog or kvstore, not %q", flagBenchEngine, engine)
+	}
+
+	res, err := runLoad(ctx, rpc, status.SyncInfo.LatestBlockHeight, txs, submit, rate, workers, drain)
+	if err != nil {
+		return err
+	}
+	res.Label, res.Engine, res.Batch = label, engine, recordsPerTx
+	res.Records = res.Committed * recordsPerTx
+	if res.Seconds > 0 {
+		res.RecordsPerSec = float64(res.Records) / res.Seconds
+	}
+	bz, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	fmt.Println(string(bz))
+	return nil
+}
+
+// benchArmorPassphrase only protects the key between export and import in
+// this process.
+const benchArmorPassphrase = "shiplog-bench"
+
+// benchSigner is one deployer key with its account number.
+type benchSigner struct {
+	key    *secp256k1.PrivKey
+	addr   string
+	accNum uint64
+}
+
+// loadBenchSigners reads HOME:KEY entries from test keyrings and looks the
+// accounts up over gRPC.
+func loadBenchSigners(ctx context.Context, clientCtx client.Context, conn *grpc.ClientConn, specs []string) ([]benchSigner, error) {
+	if len(specs) == 0 {
+		return nil, fmt.Errorf("--%s HOME:KEY is required at least once", flagBenchSigner)
+	}
+	auth := authtypes.NewQueryClient(conn)
+	out := make([]benchSigner, 0, len(specs))
+	for _, spec := range specs {
+		home, name, ok := strings.Cut(spec, ":")
+		if !ok {
+			return nil, fmt.Errorf("--%s %q: want HOME:KEY", flagBenchSigner, spec)
+		}
+		kr, err := keyring.New(sdk.KeyringServiceName(), keyring.BackendTest, home, nil, clientCtx.Codec)
+		if err != nil {
+			return nil, err
+		}
+		// The test keyring would decode the key file for every signature;
+		// the generator signs thousands, so it takes the key out once.
+		armor, err := kr.ExportPrivKeyArmor(name, benchArmorPassphrase)
+		if err != nil {
+			return nil, fmt.Errorf("key %s in %s: %w", name, home, err)
+		}
+		priv, _, err := sdkcrypto.UnarmorDecryptPrivKey(armor, benchArmorPassphrase)
+		if err != nil {
+			return nil, err
+		}
+		key, ok := priv.(*secp256k1.PrivKey)
+		if !ok {
+			return nil, fmt.Errorf("key %s is %s, the generator signs with secp256k1 keys", name, priv.Type())
+		}
+		addr := sdk.AccAddress(key.PubKey().Address()).String()
+		info, err := auth.AccountInfo(ctx, &authtypes.QueryAccountInfoRequest{Address: addr})
+		if err != nil {
+			return nil, fmt.Errorf("account of %s (%s): %w", name, addr, err)
+		}
+		out = append(out, benchSigner{key: key, addr: addr, accNum: info.Info.AccountNumber})
+	}
+	return out, nil
+}
+
+// signRecordTxs pre-signs count unordered transactions, round robin over the
+// signers. Each record ships a distinct artifact digest. The gas limit is
+// the simulated gas of the first transaction plus a third.
+func signRecordTxs(ctx context.Context, clientCtx client.Context, conn *grpc.ClientConn, chainID string, signers []benchSigner, count, batch int) ([][]byte, error) {
+	txCfg := clientCtx.TxConfig
+	// Unordered transactions are told apart by (signer, timeout): every
+	// transaction gets its own nanosecond.
+	timeoutBase := time.Now().Add(9 * time.Minute).Truncate(time.Second)
+	build := func(i int, gas uint64) ([]byte, error) {
+		s := signers[i%len(signers)]
+		records := make([]deploymentstypes.DeploymentRecord, batch)
+		for j := range records {
+			n := i*batch + j
+			sum := sha256.Sum256(fmt.Appendf(nil, "bench-%d-%d", time.Now().UnixNano(), n))
+			records[j] = deploymentstypes.DeploymentRecord{
+				Service: fmt.Sprintf("svc-%d", n%64), Environment: "bench", Version: fmt.Sprintf("1.0.%d", n),
+				Artifacts: []deploymentstypes.Artifact{{Name: "app", Digest: "sha256:" + hex.EncodeToString(sum[:])}},
+				Strategy:  deploymentstypes.STRATEGY_ROLLING,
+				Status:    deploymentstypes.DEPLOYMENT_STATUS_SUCCEEDED,
+			}
+		}
+		var msg sdk.Msg = &deploymentstypes.MsgRecordDeployments{Deployer: s.addr, Records: records}
+		if batch == 1 {
+			msg = records[0].Msg(s.addr)
+		}
+		b := txCfg.NewTxBuilder()
+		if err := b.SetMsgs(msg); err != nil {
+			return nil, err
+		}
+		b.SetGasLimit(gas)
+		b.SetUnordered(true)
+		b.SetTimeoutTimestamp(timeoutBase.Add(time.Duration(i)))
+		sig := signing.SignatureV2{PubKey: s.key.PubKey(), Data: &signing.SingleSignatureData{SignMode: signing.SignMode_SIGN_MODE_DIRECT}}
+		if err := b.SetSignatures(sig); err != nil {
+			return nil, err
+		}
+		signBytes, err := authsign.GetSignBytesAdapter(ctx, txCfg.SignModeHandler(), signing.SignMode_SIGN_MODE_DIRECT,
+			authsign.SignerData{Address: s.addr, ChainID: chainID, AccountNumber: s.accNum, PubKey: s.key.PubKey()}, b.GetTx())
+		if err != nil {
+			return nil, err
+		}
+		if sig.Data.(*signing.SingleSignatureData).Signature, err = s.key.Sign(signBytes); err != nil {
+			return nil, err
+		}
+		if err := b.SetSignatures(sig); err != nil {
+			return nil, err
+		}
+		return txCfg.TxEncoder()(b.GetTx())
+	}
+	probe, err := build(count, 50_000_000)
+	if err != nil {
+		return nil, err
+	}
+	sim, err := txtypes.NewServiceClient(conn).Simulate(ctx, &txtypes.SimulateRequest{TxBytes: probe})
+	if err != nil {
+		return nil, fmt.Errorf("simulate a record transaction: %w", err)
+	}
+	gas := sim.GasInfo.GasUsed * 4 / 3
+	txs := make([][]byte, count)
+	for i := range txs {
+		if txs[i], err = build(i, gas); err != nil {
+			return nil, err
+		}
+	}
+	return txs, nil
+}
+
+// kvstoreTxs makes count distinct key=value transactions of size bytes.
+func kvstoreTxs(count, size int) [][]byte {
+	txs := make([][]byte, count)
+	stamp := time.Now().UnixNano()
+	for i := range txs {
+		kv := fmt.Appendf(nil, "bench-%d-%d=", stamp, i)
+		for len(kv) < size {
+			kv = append(kv, 'v')
+		}
+		txs[i] = kv
+	}
+	return txs
+}
+
+// runLoad submits txs and follows the chain from height after until every
+// accepted transaction is committed or drain has passed since the last
+// submission.
+func runLoad(ctx context.Context, rpc *rpchttp.HTTP, after int64, txs [][]byte, submit func(context.Context, []byte) (string, error),
+	rate float64, workers int, drain time.Duration,
+) (benchResult, error) {
+	hashOf := func(tx []byte) [32]byte { return sha256.Sum256(tx) }
+	var mu sync.Mutex
+	submittedAt := make(map[[32]byte]time.Time, len(txs))
+	var rejected atomic.Int64
+	var firstRejection atomic.Value
+
+	jobs := make(chan []byte)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for tx := range jobs {
+				h := hashOf(tx)
+				mu.Lock()
+				submittedAt[h] = time.Now()
+				mu.Unlock()
+				reason, err := submit(ctx, tx)
+				if err != nil {
+					reason = err.Error()
+				}
+				if reason != "" {
+					rejected.Add(1)
+					firstRejection.CompareAndSwap(nil, reason)
+					mu.Lock()
+					delete(submittedAt, h)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+
+	// The follower reads every block after `after` and times the
+	// transactions it holds.
+	var latencies []time.Duration
+	var committed, failed int
+	var lastCommit time.Time
+	followerDone := make(chan error, 1)
+	stop := make(chan struct{})
+	go func() {
+		height, retries := after, 0
+		for {
+			select {
+			case <-stop:
+				followerDone <- nil
+				return
+			default:
+			}
+			st, err := rpc.Status(ctx)
+			if err != nil {
+				followerDone <- err
+				return
+			}
+			for height < st.SyncInfo.LatestBlockHeight {
+				h := height + 1
+				block, err := rpc.Block(ctx, &h)
+				if err != nil {
+					followerDone <- err
+					return
+				}
+				// The results of the newest block may be stored a moment
+				// after it is reported: retry it on the next round.
+				results, err := rpc.BlockResults(ctx, &h)
+				if err != nil {
+					if retries++; retries > 100 {
+						followerDone <- err
+						return
+					}
+					break
+				}
+				retries = 0
+				height = h
+				seen := time.Now()
+				mu.Lock()
+				for i, tx := range block.Block.Txs {
+					h := hashOf(tx)
+					at, ok := submittedAt[h]
+					if !ok {
+						continue
+					}
+					delete(submittedAt, h)
+					if results.TxsResults[i].Code != 0 {
+						failed++
+						continue
+					}
+					committed++
+					latencies = append(latencies, seen.Sub(at))
+					lastCommit = seen
+				}
+				mu.Unlock()
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+
+	first := time.Now()
+	var tick *time.Ticker
+	if rate > 0 {
+		tick = time.NewTicker(time.Duration(float64(time.Second) / rate))
+		defer tick.Stop()
+	}
+	for _, tx := range txs {
+		if tick != nil {
+			<-tick.C
+		}
+		jobs <- tx
+	}
+	close(jobs)
+	wg.Wait()
+	deadline := time.Now().Add(drain)
+	for time.Now().Before(deadline) {
+		mu.Lock()
+		pending := len(submittedAt)
+		mu.Unlock()
+		if pending == 0 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	close(stop)
+	if err := <-followerDone; err != nil {
+		return benchResult{}, err
+	}
+
+	res := benchResult{Submitted: len(txs), Rejected: rejected.Load(), Committed: committed, Failed: failed}
+	if r, ok := firstRejection.Load().(string); ok {
+		res.FirstRejected = r
+	}
+	if committed > 0 {
+		res.Seconds = lastCommit.Sub(first).Seconds()
+		slices.Sort(latencies)
+		pct := func(p int) float64 {
+			i := (len(latencies)*p + 99) / 100
+			return float64(latencies[max(0, i-1)].Microseconds()) / 1000
+		}
+		res.P50ms, res.P95ms, res.P99ms = pct(50), pct(95), pct(99)
+	}
+	return res, nil
+}
