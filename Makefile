@@ -10,7 +10,7 @@ LDFLAGS  := -X github.com/cosmos/cosmos-sdk/version.Name=shiplog \
             -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 GO_TEST_TIMEOUT ?= 25m
 
-.PHONY: all build install run clean-dev test test-unit test-system lint proto-gen bench bench-nab localnet-start localnet-stop localnet-status localnet-clean
+.PHONY: all build install run clean-dev test test-unit test-system lint proto-gen bench bench-state bench-load bench-nab localnet-start localnet-stop localnet-status localnet-clean
 
 all: build
 
@@ -46,10 +46,22 @@ lint:
 proto-gen:
 	./scripts/protocgen.sh
 
-## bench: in-process state-machine figures (records/s through FinalizeBlock
-## and Commit on pebble, CheckTx cost, a filtered list over 10,000 records)
-bench:
+## bench: bench-state, then bench-load
+bench: bench-state bench-load
+
+## bench-state: in-process state-machine figures (records/s through
+## FinalizeBlock and Commit on pebble, CheckTx cost, a filtered list over
+## 10,000 records)
+bench-state:
 	go test -run '^$$' -bench . -benchmem -benchtime 3000x ./app/
+
+## bench-load: real nodes on loopback under `shiplogd bench load`: one
+## validator (single and batched records), four validators, and CometBFT's
+## kvstore app as the engine's ceiling; prints records/s, p50/p95/p99
+## submit-to-commit, bytes on disk per record and peak memory per node.
+## BENCH_SECONDS (30) per scenario, BENCH_RATE (0: flat out) txs/s.
+bench-load: build
+	SHIPLOGD=$(BINARY) ./scripts/bench-load.sh
 
 ## bench-nab: the anomaly detector on the Numenta Anomaly Benchmark: results in
 ## build/nab, NAB scores for the three cost profiles and points/s

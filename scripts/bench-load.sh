@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Load benchmark with real nodes on loopback: the same generator
+# (`shiplogd bench load`) against
+#   single    one shiplog validator, one record per transaction
+#   batched   one shiplog validator, 100 records per transaction
+#   localnet4 four shiplog validators, records from the four organisations
+#   kvstore   one CometBFT node running its built-in kvstore application
+# and prints a table: committed records/s, submit-to-commit p50/p95/p99,
+# bytes on disk per record and peak memory per node.
+#
+# Environment: BENCH_SECONDS (30) how long each scenario submits,
+# BENCH_RATE (0 = as fast as possible) transactions per second,
+# BENCH_SCENARIOS ("single batched localnet4 kvstore"), BENCH_DIR
+# (build/bench, wiped first), SHIPLOGD, COMETBFT.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=${SHIPLOGD:-$PWD/build/shiplogd}
+COMET=${COMETBFT:-$PWD/build/cometbft}
+DIR=${BENCH_DIR:-$PWD/build/bench}
+SECONDS_PER=${BENCH_SECONDS:-30}
+RATE=${BENCH_RATE:-0}
+SCENARIOS=${BENCH_SCENARIOS:-"single batched localnet4 kvstore"}
+BASE=29000 # node i: BASE+10*i+{0 p2p,1 rpc,2 api,3 grpc}
+
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  PIDS=()
+}
+trap cleanup EXIT
+
+wait_height() { # rpc port, height
+  for _ in $(seq 1 120); do
+    h=$(curl -fsS --max-time 2 "http://127.0.0.1:$1/status" 2>/dev/null |
+      sed -n 's/.*"latest_block_height": *"\([0-9]*\)".*/\1/p' | head -1) || true
+    [ "${h:-0}" -ge "$2" ] && return 0
+    sleep 0.5
+  done
+  echo "node on rpc port $1 did not reach height $2" >&2
+  return 1
+}
+
+data_bytes() { du -sb "$1/data" | cut -f1; }
+peak_kib() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+
+# count: transactions that fill SECONDS_PER at RATE, or a fixed budget flat out.
+tx_count() { # per-tx records
+  if [ "$RATE" != 0 ]; then
+    awk -v r="$RATE" -v s="$SECONDS_PER" 'BEGIN { printf "%d", r * s }'
+  else
+    # Flat out: enough to keep the chain busy for about SECONDS_PER seconds
+    # at 1,500 records/s.
+    echo $((1500 * SECONDS_PER / $1))
+  fi
+}
+
+RESULTS=()
+record() { # json line, bytes per record, peak MiB
+  RESULTS+=("$1|$2|$3")
+  echo "$1 bytes/record/node=$2 peak_MiB/node=$3" >&2
+}
+
+start_shiplog_node() { # home, index
+  local rpc=$((BASE + 10 * $2 + 1)) p2p=$((BASE + 10 * $2)) api=$((BASE + 10 * $2 + 2)) grpc=$((BASE + 10 * $2 + 3))
+  SHIPLOGD="$BIN" SHIPLOG_HOME="$1" RPC_PORT=$rpc P2P_PORT=$p2p API_PORT=$api GRPC_PORT=$grpc \
+    scripts/dev-node.sh init >/dev/null
+  "$BIN" start --home "$1" --log_level error >"$1.log" 2>&1 &
+  PIDS+=($!)
+  wait_height "$rpc" 2
+}
+
+run_single() { # label, batch
+  local home="$DIR/$1" count before after pid json records
+  start_shiplog_node "$home" 0
+  pid=${PIDS[-1]}
+  before=$(data_bytes "$home")
+  count=$(tx_count "$2")
+  json=$("$BIN" bench load --label "$1" --batch "$2" --count "$count" --rate "$RATE" \
+    --signer "$home:dev" --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))")
+  sleep 2
+  after=$(data_bytes "$home")
+  records=$(printf '%s' "$json" | sed -n 's/.*"committed_records":\([0-9]*\).*/\1/p')
+  record "$json" "$(( (after - before) / (records > 0 ? records : 1) ))" "$(( $(peak_kib "$pid") / 1024 ))"
+  cleanup
+}
+
+run_localnet4() {
+  local net="$DIR/localnet4" count before=0 after=0 peak=0 json records i signers=()
+  "$BIN" testnet init-files --validators 4 --output "$net" --chain-id shiplog-bench-4 --starting-port $BASE >/dev/null
+  for i in 0 1 2 3; do
+    "$BIN" start --home "$net/node$i" --log_level error >"$net/node$i.log" 2>&1 &
+    PIDS+=($!)
+    signers+=(--signer "$net/node$i:org$i-deployer")
+  done
+  wait_height $((BASE + 1)) 2
+  for i in 0 1 2 3; do before=$((before + $(data_bytes "$net/node$i"))); done
+  count=$(tx_count 1)
+  json=$("$BIN" bench load --label localnet4 --count "$count" --rate "$RATE" "${signers[@]}" \
+    --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))")
+  sleep 3
+  for i in 0 1 2 3; do
+    after=$((after + $(data_bytes "$net/node$i")))
+    peak=$(( $(peak_kib "${PIDS[$i]}") > peak ? $(peak_kib "${PIDS[$i]}") : peak ))
+  done
+  records=$(printf '%s' "$json" | sed -n 's/.*"committed_records":\([0-9]*\).*/\1/p')
+  record "$json" "$(( (after - before) / 4 / (records > 0 ? records : 1) ))" "$((peak / 1024))"
+  cleanup
+}
+
+run_kvstore() {
+  local home="$DIR/kvstore" count before pid json records
+  [ -x "$COMET" ] || go build -o "$COMET" github.com/cometbft/cometbft/cmd/cometbft
+  "$COMET" init --home "$home" >/dev/null 2>&1
+  # The same block interval and listeners as the shiplog nodes.
+  sed -i \
+    -e "s|^laddr = \"tcp://127.0.0.1:26657\"|laddr = \"tcp://127.0.0.1:$((BASE + 1))\"|" \
+    -e "s|^laddr = \"tcp://0.0.0.0:26656\"|laddr = \"tcp://127.0.0.1:$BASE\"|" \
+    -e "s|^timeout_commit = .*|timeout_commit = \"1s\"|" \
+    "$home/config/config.toml"
+  "$COMET" start --home "$home" --proxy_app kvstore --log_level error >"$home.log" 2>&1 &
+  pid=$!
+  PIDS+=($pid)
+  wait_height $((BASE + 1)) 2
+  before=$(data_bytes "$home")
+  count=$(tx_count 1)
+  json=$("$BIN" bench load --engine kvstore --label kvstore --count "$count" --rate "$RATE" \
+    --rpc-url "http://127.0.0.1:$((BASE + 1))")
+  sleep 2
+  records=$(printf '%s' "$json" | sed -n 's/.*"committed_records":\([0-9]*\).*/\1/p')
+  record "$json" "$(( ($(data_bytes "$home") - before) / (records > 0 ? records : 1) ))" "$(( $(peak_kib "$pid") / 1024 ))"
+  cleanup
+}
+
+[ -x "$BIN" ] || { echo "no shiplogd binary at $BIN: run make build" >&2; exit 1; }
+rm -rf "$DIR"
+mkdir -p "$DIR"
+for s in $SCENARIOS; do
+  case $s in
+    single) run_single single 1 ;;
+    batched) run_single batched 100 ;;
+    localnet4) run_localnet4 ;;
+    kvstore) run_kvstore ;;
+    *) echo "unknown scenario $s" >&2; exit 2 ;;
+  esac
+done
+
+printf '\n%-10s %6s %10s %12s %8s %8s %8s %10s %9s\n' scenario batch records records/s p50_ms p95_ms p99_ms bytes/rec peak_MiB
+for r in "${RESULTS[@]}"; do
+  IFS='|' read -r json bpr peak <<<"$r"
+  field() { printf '%s' "$json" | sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
+  printf '%-10s %6s %10s %12.0f %8.0f %8.0f %8.0f %10s %9s\n' "$(field label)" "$(field batch)" \
+    "$(field committed_records)" "$(field records_per_second)" "$(field p50_ms)" "$(field p95_ms)" "$(field p99_ms)" "$bpr" "$peak"
+done
