@@ -147,3 +147,16 @@ func TestParseReference(t *testing.T) {
 	_, err = types.ParseReference(json.RawMessage(`[]`))
 	require.ErrorIs(t, err, types.ErrInvalidPredicate)
 }
+
+// Predicate fields are case-sensitive JSON: {"result":"FAILED","Result":"PASSED"}
+// is a failed test run to any in-toto consumer.
+func TestSummarizeFieldNamesAreCaseSensitive(t *testing.T) {
+	t.Skip(`BUG: types/predicates.go summarizers decode with encoding/json, which matches keys case-insensitively and keeps the last: {"result":"FAILED","Result":"PASSED"} is summarised as passed, {"approver":"x","Environment":"staging"} approves staging`)
+	s, err := types.Summarize(types.PredicateTestResult, json.RawMessage(`{"result":"FAILED","Result":"PASSED"}`))
+	if err == nil {
+		require.False(t, s.TestResult.Passed)
+	}
+	s, err = types.Summarize(types.PredicateApproval, json.RawMessage(`{"approver":"dana","environment":"prod","Environment":"staging"}`))
+	require.NoError(t, err)
+	require.Equal(t, "prod", s.Approval.Environment)
+}

@@ -120,3 +120,17 @@ func TestValidateDigestAndPredicateType(t *testing.T) {
 		require.ErrorIs(t, types.ValidatePredicateType(p), types.ErrInvalidPredicate, p)
 	}
 }
+
+// JSON keys are case-sensitive for in-toto: the in-toto library (and every
+// verifier reading "predicate") sees the FAILED result below, and so should
+// the chain's summary.
+func TestParseStatementPredicateKeyIsCaseSensitive(t *testing.T) {
+	t.Skip(`BUG: types/statement.go ParseStatement re-reads "predicate" with encoding/json, whose keys match case-insensitively (last wins): a payload with "predicate":{FAILED} and "Predicate":{PASSED} is validated by the in-toto library on the first and summarised by the chain from the second`)
+	payload := fmt.Sprintf(`{"_type":%q,"subject":[{"name":"a","digest":{"sha256":%q}}],"predicateType":%q,"predicate":{"result":"FAILED"},"Predicate":{"result":"PASSED"}}`,
+		types.StatementTypeV1, hex256, types.PredicateTestResult)
+	st, err := types.ParseStatement([]byte(payload))
+	require.NoError(t, err)
+	s, err := types.Summarize(st.PredicateType, st.Predicate)
+	require.NoError(t, err)
+	require.False(t, s.TestResult.Passed)
+}
