@@ -51,9 +51,15 @@ func TestGenesisRoundTrip(t *testing.T) {
 	require.Len(t, gs.Attestations, 5)
 	require.Len(t, gs.Policies, 3)
 
+	// Through JSON, as genesis.json carries it.
+	bz, err := f.cdc.MarshalJSON(gs)
+	require.NoError(t, err)
+	var decoded types.GenesisState
+	require.NoError(t, f.cdc.UnmarshalJSON(bz, &decoded))
+
 	g := newFixture(t)
 	g.ctx = g.ctx.WithBlockHeight(f.ctx.BlockHeight()).WithBlockTime(f.ctx.BlockTime())
-	require.NoError(t, g.k.InitGenesis(g.ctx, *gs))
+	require.NoError(t, g.k.InitGenesis(g.ctx, decoded))
 	again, err := g.k.ExportGenesis(g.ctx)
 	require.NoError(t, err)
 	require.Equal(t, gs, again)
