@@ -209,13 +209,17 @@ func (k Keeper) nextAttestationID(ctx context.Context) (uint64, error) {
 	return issued + 1, nil
 }
 
-// storeAttestation writes a and its subject index entries.
+// storeAttestation writes a and its subject index entries (by digest, and by
+// digest and predicate type).
 func (k Keeper) storeAttestation(ctx context.Context, a types.Attestation) error {
 	if err := k.Attestations.Set(ctx, a.Id, a); err != nil {
 		return err
 	}
 	for _, d := range types.SubjectDigests(a.Subjects) {
 		if err := k.AttestationsBySubject.Set(ctx, collections.Join(d, a.Id)); err != nil {
+			return err
+		}
+		if err := k.AttestationsBySubjectPredicate.Set(ctx, collections.Join(collections.Join(d, a.PredicateType), a.Id)); err != nil {
 			return err
 		}
 	}

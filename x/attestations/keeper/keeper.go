@@ -47,8 +47,12 @@ type Keeper struct {
 	// AttestationsBySubject holds (subject digest, id) for every digest of
 	// every subject, which an indexes.Multi cannot express.
 	AttestationsBySubject collections.KeySet[collections.Pair[string, uint64]]
-	Policies              collections.Map[collections.Pair[string, uint64], types.Policy]
-	CurrentPolicy         collections.Map[string, uint64]
+	// AttestationsBySubjectPredicate holds ((subject digest, predicate
+	// type), id): a policy decision reads the evidence of one kind for one
+	// artifact, so attestations of other kinds cannot crowd it out.
+	AttestationsBySubjectPredicate collections.KeySet[collections.Pair[collections.Pair[string, string], uint64]]
+	Policies                       collections.Map[collections.Pair[string, uint64], types.Policy]
+	CurrentPolicy                  collections.Map[string, uint64]
 }
 
 // NewKeeper builds the keeper. consortium answers role checks; authority is
@@ -81,6 +85,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 			}),
 		AttestationsBySubject: collections.NewKeySet(sb, types.AttestationsBySubjectKey, "attestations_by_subject",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)),
+		AttestationsBySubjectPredicate: collections.NewKeySet(sb, types.AttestationsBySubjectPredicateKey, "attestations_by_subject_predicate",
+			collections.PairKeyCodec(collections.PairKeyCodec(collections.StringKey, collections.StringKey), collections.Uint64Key)),
 		Policies: collections.NewMap(sb, types.PoliciesKey, "policies",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.Policy](cdc)),
 		CurrentPolicy: collections.NewMap(sb, types.CurrentPolicyKey, "current_policy", collections.StringKey, collections.Uint64Value),

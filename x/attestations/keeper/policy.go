@@ -16,9 +16,10 @@ import (
 	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
 )
 
-// maxEvidencePerDigest bounds the attestations of one artifact a decision
-// reads (newest first), so a deployment's cost does not grow with history.
-const maxEvidencePerDigest = 256
+// maxEvidencePerRequirement bounds the attestations of one kind for one
+// artifact a decision reads (newest first), so a deployment's cost does not
+// grow with history.
+const maxEvidencePerRequirement = 256
 
 var _ deploymentstypes.DeployPolicy = Keeper{}
 
@@ -173,11 +174,11 @@ func (k Keeper) Evaluate(ctx context.Context, environment, orgID string, digests
 		if slices.Contains(digests[:i], digest) {
 			continue
 		}
-		evidence, err := k.evidenceFor(ctx, digest, &keys)
-		if err != nil {
-			return dec, err
-		}
 		for _, r := range policy.Requirements {
+			evidence, err := k.evidenceFor(ctx, digest, r.PredicateType, &keys)
+			if err != nil {
+				return dec, err
+			}
 			ids, reason := checkRequirement(r, evidence, orgID, environment, now)
 			if reason != "" {
 				dec.Unmet = append(dec.Unmet, deploymentstypes.UnmetRequirement{ArtifactDigest: digest, Requirement: r.Name, Reason: reason})
@@ -218,34 +219,35 @@ func (c *keyCache) get(ctx context.Context, id string) (types.AttestorKey, error
 	return key, nil
 }
 
-// evidenceFor returns the attestations about digest that still count (not
-// revoked, key not revoked at their height), newest first, at most
-// maxEvidencePerDigest of them.
-func (k Keeper) evidenceFor(ctx context.Context, digest string, keys *keyCache) ([]types.Attestation, error) {
-	it, err := k.AttestationsBySubject.Iterate(ctx, collections.NewPrefixedPairRange[string, uint64](digest).Descending())
+// evidenceFor returns the attestations of predicateType about digest that
+// still count (not revoked, key not revoked at their height), newest first,
+// from the newest maxEvidencePerRequirement of that kind.
+func (k Keeper) evidenceFor(ctx context.Context, digest, predicateType string, keys *keyCache) ([]types.Attestation, error) {
+	rng := collections.NewPrefixedPairRange[collections.Pair[string, string], uint64](collections.Join(digest, predicateType)).Descending()
+	it, err := k.AttestationsBySubjectPredicate.Iterate(ctx, rng)
 	if err != nil {
 		return nil, err
 	}
 	defer it.Close()
 	var out []types.Attestation
-	for read := 0; it.Valid() && read < maxEvidencePerDigest; it.Next() {
+	for read := 0; it.Valid() && read < maxEvidencePerRequirement; it.Next() {
 		read++
-		pair, err := it.Key()
+		key, err := it.Key()
 		if err != nil {
 			return nil, err
 		}
-		a, err := k.Attestations.Get(ctx, pair.K2())
+		a, err := k.Attestations.Get(ctx, key.K2())
 		if err != nil {
-			return nil, errorsmod.Wrapf(err, "indexed attestation %d", pair.K2())
+			return nil, errorsmod.Wrapf(err, "indexed attestation %d", key.K2())
 		}
 		if a.Revoked {
 			continue
 		}
-		key, err := keys.get(ctx, a.KeyId)
+		key2, err := keys.get(ctx, a.KeyId)
 		if err != nil {
 			return nil, err
 		}
-		if countsAt(key, a.CreatedHeight) {
+		if countsAt(key2, a.CreatedHeight) {
 			out = append(out, a)
 		}
 	}
@@ -332,13 +334,18 @@ func rejection(r types.Requirement, a types.Attestation, orgID, environment stri
 			return fmt.Sprintf("reports tests %s (%d failed)", s.TestResult.Result, s.TestResult.FailedTests)
 		}
 	}
-	if r.ApprovalFromOtherOrganization {
+	if r.PredicateType == types.PredicateApproval {
+		// An approval counts for the environment it names; one whose content
+		// is kept off chain (a reference) cannot be checked and never counts.
 		switch {
-		case orgID != "" && a.OrganizationId == orgID:
-			return fmt.Sprintf("comes from the deploying organization %q; an approval must come from another organization", orgID)
-		case s.Approval != nil && s.Approval.Environment != "" && s.Approval.Environment != environment:
+		case s.Approval == nil:
+			return "is an approval whose content is not on chain"
+		case s.Approval.Environment != "" && s.Approval.Environment != environment:
 			return fmt.Sprintf("approves environment %q, not %q", s.Approval.Environment, environment)
 		}
+	}
+	if r.ApprovalFromOtherOrganization && orgID != "" && a.OrganizationId == orgID {
+		return fmt.Sprintf("comes from the deploying organization %q; an approval must come from another organization", orgID)
 	}
 	return ""
 }

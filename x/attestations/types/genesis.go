@@ -64,6 +64,13 @@ func (gs GenesisState) Validate() error {
 		if err := p.ValidateRules(); err != nil {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "policies[%d]: %s", i, err)
 		}
+		for _, r := range p.Requirements {
+			for _, id := range r.AttestorKeys {
+				if !keys[id] {
+					return errorsmod.Wrapf(ErrInvalidGenesis, "policy %q version %d: requirement %q accepts key %q, which is not in genesis", p.Environment, p.Version, r.Name, id)
+				}
+			}
+		}
 		key := version{p.Environment, p.Version}
 		if p.Version == 0 || versions[key] {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "policies[%d]: version %d of %q is 0 or repeated", i, p.Version, p.Environment)

@@ -33,4 +33,7 @@ var (
 	PoliciesKey = collections.NewPrefix(9)
 	// CurrentPolicyKey: environment -> current version.
 	CurrentPolicyKey = collections.NewPrefix(10)
+	// AttestationsBySubjectPredicateKey: ((subject digest, predicate type),
+	// id), so a decision reads one artifact's evidence of one kind.
+	AttestationsBySubjectPredicateKey = collections.NewPrefix(11)
 )
