@@ -1,10 +1,14 @@
 package cmd
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
+	gogoproto "github.com/cosmos/gogoproto/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/shiplog/shiplog/app"
 )
@@ -18,8 +22,8 @@ const BlockInterval = time.Second
 func cometConfig() *cmtcfg.Config {
 	cfg := cmtcfg.DefaultConfig()
 	cfg.Consensus.TimeoutCommit = BlockInterval
-	// Index only what auditors and orchestrators search by: tx hashes and
-	// the typed events, not every attribute of every message.
+	// Transactions are indexed by hash and by the attributes appConfig
+	// lists in index-events.
 	cfg.TxIndex.Indexer = "kv"
 	return cfg
 }
@@ -34,5 +38,33 @@ func appConfig() (string, any) {
 	cfg.API.Enable = true
 	cfg.API.Address = "tcp://127.0.0.1:1317"
 	cfg.GRPC.Address = "127.0.0.1:9090"
+	cfg.IndexEvents = IndexedEvents()
 	return serverconfig.DefaultConfigTemplate, cfg
+}
+
+// IndexedEvents are the event attributes the node indexes for tx_search:
+// every attribute of shiplog's typed events (what auditors and
+// orchestrators search by) and the message's action and sender. The SDK's
+// other per-transaction attributes (fee, sequence, signature, module) stay
+// in the stored results but get no index entries of their own.
+func IndexedEvents() []string {
+	out := []string{"message.action", "message.sender"}
+	gogoproto.HybridResolver.RangeFiles(func(fd protoreflect.FileDescriptor) bool {
+		if !strings.HasPrefix(string(fd.Package()), "shiplog.") {
+			return true
+		}
+		msgs := fd.Messages()
+		for i := range msgs.Len() {
+			m := msgs.Get(i)
+			if !strings.HasPrefix(string(m.Name()), "Event") {
+				continue
+			}
+			for j := range m.Fields().Len() {
+				out = append(out, string(m.FullName())+"."+string(m.Fields().Get(j).Name()))
+			}
+		}
+		return true
+	})
+	slices.Sort(out)
+	return out
 }
