@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -579,6 +580,22 @@ func TestEvaluateEvidenceNotStarvedByOtherPredicateTypes(t *testing.T) {
 	f.register(t, f.initechAdmin, noiseKey, noise)
 	for i := range 256 {
 		f.attest(t, f.initechCI, noiseKey, noise, map[string]any{"n": i})
+	}
+	dec := f.evaluate(t, "acme")
+	require.Equal(t, deploymentstypes.POLICY_OUTCOME_ALLOWED, dec.Outcome, "%+v", dec.Unmet)
+}
+
+// Within one predicate type the window is still shared by every
+// organisation: one whose key may attest the type can hide another's valid
+// evidence behind 256 newer attestations the requirement does not accept.
+func TestEvaluateEvidenceNotStarvedByOtherOrganizations(t *testing.T) {
+	t.Skip("BUG: keeper/policy.go evidenceFor() reads the newest 256 (digest, predicate type) entries of all organisations; 256 newer SLSA attestations by initech hide acme's when the requirement accepts only acme")
+	f := withKeys(t)
+	f.attest(t, f.acmeCI, acmeKey, ptSLSA, slsaPredicate)
+	f.setPolicy(t, f.policyMsg("prod", types.Requirement{Name: "provenance", PredicateType: ptSLSA, AttestorOrganizations: []string{"acme"}}))
+	require.Equal(t, deploymentstypes.POLICY_OUTCOME_ALLOWED, f.evaluate(t, "acme").Outcome)
+	for i := range 256 {
+		f.attest(t, f.initechCI, initechKey, ptSLSA, slsaFrom(goodBuilder, fmt.Sprintf("https://github.com/initech/r%d", i)))
 	}
 	dec := f.evaluate(t, "acme")
 	require.Equal(t, deploymentstypes.POLICY_OUTCOME_ALLOWED, dec.Outcome, "%+v", dec.Unmet)
