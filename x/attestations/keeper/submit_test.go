@@ -83,6 +83,11 @@ func TestSubmitStoresVerifiedStatement(t *testing.T) {
 
 			require.Equal(t, []uint64{1}, f.subjectIDs(t, apiArtifact.Digest256()))
 			require.Equal(t, []uint64{1}, f.subjectIDs(t, webArtifact.Digest256()))
+			for _, d := range []string{apiArtifact.Digest256(), webArtifact.Digest256()} {
+				has, err := f.k.AttestationsBySubjectPredicate.Has(f.ctx, collections.Join(collections.Join(d, ptSLSA), id))
+				require.NoError(t, err)
+				require.True(t, has, "indexed by subject and predicate type")
+			}
 			byEnv, err := f.k.Attestations.Indexes.Envelope.MatchExact(f.ctx, wantDigest)
 			require.NoError(t, err)
 			require.Equal(t, id, byEnv)
