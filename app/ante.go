@@ -17,6 +17,9 @@ import (
 
 // AnteOptions are what the fee-less ante chain needs.
 type AnteOptions struct {
+	// Admission, when set, bounds each member's transactions in the mempool
+	// (CheckTx only).
+	Admission       *AdmissionBound
 	Codec           codec.Codec
 	AccountKeeper   authkeeper.AccountKeeper
 	Consortium      consortiumkeeper.Keeper
@@ -33,8 +36,13 @@ func NewAnteHandler(opts AnteOptions) (sdk.AnteHandler, error) {
 	if opts.SignModeHandler == nil {
 		return nil, errorsmod.Wrap(sdkerrors.ErrLogic, "sign mode handler is required")
 	}
-	return sdk.ChainAnteDecorators(
-		ante.NewSetUpContextDecorator(),
+	decorators := []sdk.AnteDecorator{ante.NewSetUpContextDecorator()}
+	if opts.Admission != nil {
+		// Before any signature is verified: a flood past the bound costs
+		// the node almost nothing.
+		decorators = append(decorators, opts.Admission)
+	}
+	return sdk.ChainAnteDecorators(append(decorators,
 		ante.NewValidateBasicDecorator(),
 		ante.NewTxTimeoutHeightDecorator(),
 		ante.NewValidateMemoDecorator(opts.AccountKeeper),
@@ -48,7 +56,7 @@ func NewAnteHandler(opts AnteOptions) (sdk.AnteHandler, error) {
 			ante.WithUnorderedTxGasCost(ante.DefaultUnorderedTxGasCost),
 			ante.WithMaxUnorderedTxTimeoutDuration(ante.DefaultMaxTimeoutDuration)),
 		ante.NewIncrementSequenceDecorator(opts.AccountKeeper),
-	), nil
+	)...), nil
 }
 
 // RejectFeesDecorator refuses transactions that carry a fee or a fee payer:

@@ -101,6 +101,9 @@ type App struct {
 	BasicModuleManager module.BasicManager
 	configurator       module.Configurator
 
+	// admission bounds each member's transactions in this node's mempool.
+	admission *AdmissionBound
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -234,7 +237,14 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 	app.SetBeginBlocker(app.BeginBlocker)
 	app.SetEndBlocker(app.EndBlocker)
 
+	maxPending := DefaultMaxPendingPerMember
+	if v := appOpts.Get(AppOptMaxPendingPerMember); v != nil {
+		maxPending = cast.ToInt(v)
+	}
+	app.admission = NewAdmissionBound(maxPending)
+	app.SetPrepareProposal(FairPrepareProposal(txConfig.TxDecoder()))
 	anteHandler, err := NewAnteHandler(AnteOptions{
+		Admission:       app.admission,
 		Codec:           appCodec,
 		AccountKeeper:   app.AccountKeeper,
 		Consortium:      app.ConsortiumKeeper,

@@ -53,6 +53,12 @@ func addr(k cryptotypes.PrivKey) string { return sdk.AccAddress(k.PubKey().Addre
 
 func newChain(t *testing.T, db dbm.DB) *chain {
 	t.Helper()
+	return newChainWithOptions(t, db, nil)
+}
+
+// newChainWithOptions is newChain with app.toml options set.
+func newChainWithOptions(t *testing.T, db dbm.DB, opts map[string]any) *chain {
+	t.Helper()
 	c := &chain{
 		t: t, db: db, time: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC),
 		admin:   secp256k1.GenPrivKeyFromSecret([]byte("admin")),
@@ -60,7 +66,11 @@ func newChain(t *testing.T, db dbm.DB) *chain {
 		outside: secp256k1.GenPrivKeyFromSecret([]byte("outsider")),
 		valKey:  cmted25519.GenPrivKeyFromSecret([]byte("validator")),
 	}
-	c.app = app.New(log.NewNopLogger(), db, true, simtestutil.NewAppOptionsWithFlagHome(t.TempDir()), baseapp.SetChainID(chainID))
+	appOpts := simtestutil.NewAppOptionsWithFlagHome(t.TempDir()).(simtestutil.AppOptionsMap)
+	for k, v := range opts {
+		appOpts[k] = v
+	}
+	c.app = app.New(log.NewNopLogger(), db, true, appOpts, baseapp.SetChainID(chainID))
 	return c
 }
 

@@ -28,7 +28,32 @@ func cometConfig() *cmtcfg.Config {
 	return cfg
 }
 
-// appConfig is the SDK's app.toml with shiplog's defaults.
+// ShiplogConfig is the [shiplog] section of app.toml.
+type ShiplogConfig struct {
+	MaxPendingPerMember int `mapstructure:"max-pending-per-member"`
+}
+
+// AppTomlConfig is app.toml: the SDK's sections and shiplog's own.
+type AppTomlConfig struct {
+	serverconfig.Config `mapstructure:",squash"`
+	Shiplog             ShiplogConfig `mapstructure:"shiplog"`
+}
+
+const shiplogConfigTemplate = `
+###############################################################################
+###                                shiplog                                  ###
+###############################################################################
+
+[shiplog]
+
+# max-pending-per-member is how many transactions of one member this node's
+# mempool admits between two blocks (a batch counts as one); more are refused
+# in CheckTx until the next block, so a member flooding the node cannot
+# starve the others. 0 disables the bound.
+max-pending-per-member = {{ .Shiplog.MaxPendingPerMember }}
+`
+
+// appConfig is the SDK's app.toml with shiplog's defaults and section.
 func appConfig() (string, any) {
 	cfg := serverconfig.DefaultConfig()
 	// Required by the SDK's syntax, meaningless without fees.
@@ -39,7 +64,10 @@ func appConfig() (string, any) {
 	cfg.API.Address = "tcp://127.0.0.1:1317"
 	cfg.GRPC.Address = "127.0.0.1:9090"
 	cfg.IndexEvents = IndexedEvents()
-	return serverconfig.DefaultConfigTemplate, cfg
+	return serverconfig.DefaultConfigTemplate + shiplogConfigTemplate, AppTomlConfig{
+		Config:  *cfg,
+		Shiplog: ShiplogConfig{MaxPendingPerMember: app.DefaultMaxPendingPerMember},
+	}
 }
 
 // IndexedEvents are the event attributes the node indexes for tx_search:

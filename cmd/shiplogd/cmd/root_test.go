@@ -47,7 +47,7 @@ func TestInitWritesShiplogDefaults(t *testing.T) {
 	appToml, err := os.ReadFile(filepath.Join(home, "config", "app.toml"))
 	require.NoError(t, err)
 	for _, want := range []string{`app-db-backend = "pebbledb"`, `minimum-gas-prices = "0ship"`, `address = "127.0.0.1:9090"`, `address = "tcp://127.0.0.1:1317"`,
-		`"shiplog.deployments.v1.EventDeploymentRecorded.service"`, `"shiplog.attestations.v1.EventAttestationSubmitted.subject_digests"`, `"message.sender"`} {
+		"max-pending-per-member = 1000", `"shiplog.deployments.v1.EventDeploymentRecorded.service"`, `"shiplog.attestations.v1.EventAttestationSubmitted.subject_digests"`, `"message.sender"`} {
 		require.Contains(t, string(appToml), want)
 	}
 	require.NotContains(t, string(appToml), `"tx.signature"`, "only searched attributes are indexed")
