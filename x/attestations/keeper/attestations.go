@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 
 	"cosmossdk.io/collections"
@@ -23,10 +24,18 @@ const verifyGasPerAttempt = 2000
 
 // EnvelopeDigest is "sha256:<hex>" of the envelope's canonical JSON: the
 // DSSE JSON form (payloadType, payload, signatures with keyid and sig, in
-// that order, base64 standard encoding, no whitespace). The same envelope
-// always has the same digest whatever whitespace the submitter's file had.
+// that order, base64 standard encoding, no whitespace) with every keyid
+// hint empty and the signatures in byte order. The hints are not signed, so
+// the same signed payload is the same evidence whatever hints and file
+// layout the submitter's copy has (cosign writes none, in-toto tooling
+// writes its own).
 func EnvelopeDigest(e types.Envelope) (string, error) {
-	bz, err := json.Marshal(toDSSE(e))
+	canonical := toDSSE(e)
+	for i := range canonical.Signatures {
+		canonical.Signatures[i].KeyID = ""
+	}
+	slices.SortFunc(canonical.Signatures, func(a, b dsse.Signature) int { return strings.Compare(a.Sig, b.Sig) })
+	bz, err := json.Marshal(canonical)
 	if err != nil {
 		return "", err
 	}
@@ -209,9 +218,13 @@ func (k Keeper) nextAttestationID(ctx context.Context) (uint64, error) {
 	return issued + 1, nil
 }
 
-// storeAttestation writes a and its subject index entries (by digest, and by
-// digest and predicate type).
+// storeAttestation writes a (its envelope apart) and its subject and
+// evidence index entries.
 func (k Keeper) storeAttestation(ctx context.Context, a types.Attestation) error {
+	if err := k.Envelopes.Set(ctx, a.Id, a.Envelope); err != nil {
+		return err
+	}
+	a.Envelope = types.Envelope{}
 	if err := k.Attestations.Set(ctx, a.Id, a); err != nil {
 		return err
 	}
@@ -219,7 +232,11 @@ func (k Keeper) storeAttestation(ctx context.Context, a types.Attestation) error
 		if err := k.AttestationsBySubject.Set(ctx, collections.Join(d, a.Id)); err != nil {
 			return err
 		}
-		if err := k.AttestationsBySubjectPredicate.Set(ctx, collections.Join(collections.Join(d, a.PredicateType), a.Id)); err != nil {
+		subject := types.EvidenceSubject(d, a.PredicateType)
+		if err := k.Evidence.Set(ctx, collections.Join3(subject, a.OrganizationId, a.Id)); err != nil {
+			return err
+		}
+		if err := k.EvidenceOrganizations.Set(ctx, collections.Join(subject, a.OrganizationId)); err != nil {
 			return err
 		}
 	}
@@ -229,7 +246,10 @@ func (k Keeper) storeAttestation(ctx context.Context, a types.Attestation) error
 // RevokeAttestation withdraws attestation id on behalf of admin (canonical
 // address) of organization orgID, the attesting organisation.
 func (k Keeper) RevokeAttestation(ctx context.Context, admin, orgID string, id uint64, reason string) error {
-	a, err := k.GetAttestation(ctx, id)
+	a, err := k.Attestations.Get(ctx, id)
+	if errors.Is(err, collections.ErrNotFound) {
+		return errorsmod.Wrapf(types.ErrAttestationNotFound, "attestation %d", id)
+	}
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -29,6 +30,11 @@ func (k Keeper) RegisterKey(ctx context.Context, admin, orgID string, msg *types
 	}
 	_, algo, fingerprint, err := types.ParsePublicKey(msg.PublicKey)
 	if err != nil {
+		return "", err
+	}
+	if other, err := k.KeysByFingerprint.Get(ctx, fingerprint); err == nil {
+		return "", errorsmod.Wrapf(types.ErrKeyExists, "this public key (%s) is already registered as key %q; a key belongs to one organization", fingerprint, other)
+	} else if !errors.Is(err, collections.ErrNotFound) {
 		return "", err
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
@@ -61,6 +67,9 @@ func (k Keeper) RegisterKey(ctx context.Context, admin, orgID string, msg *types
 
 func (k Keeper) setKey(ctx context.Context, key types.AttestorKey) error {
 	if err := k.Keys.Set(ctx, key.KeyId, key); err != nil {
+		return err
+	}
+	if err := k.KeysByFingerprint.Set(ctx, key.Fingerprint, key.KeyId); err != nil {
 		return err
 	}
 	return k.KeysByOrganization.Set(ctx, collections.Join(key.OrganizationId, key.KeyId))

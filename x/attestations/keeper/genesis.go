@@ -23,6 +23,8 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 		if _, _, err := k.decodeAddress(key.RegisteredBy); err != nil {
 			return errorsmod.Wrapf(types.ErrInvalidGenesis, "key %q: registered_by: %s", key.KeyId, err)
 		}
+		// A hand-written genesis may leave the fingerprint out.
+		_, _, key.Fingerprint, _ = types.ParsePublicKey(key.PublicKey)
 		if err := k.setKey(ctx, key); err != nil {
 			return err
 		}
@@ -65,7 +67,12 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if err != nil {
 		return nil, err
 	}
-	err = k.Attestations.Walk(ctx, nil, func(_ uint64, a types.Attestation) (bool, error) {
+	err = k.Attestations.Walk(ctx, nil, func(id uint64, a types.Attestation) (bool, error) {
+		env, err := k.Envelopes.Get(ctx, id)
+		if err != nil {
+			return true, errorsmod.Wrapf(err, "envelope of attestation %d", id)
+		}
+		a.Envelope = env
 		gs.Attestations = append(gs.Attestations, a)
 		return false, nil
 	})

@@ -47,12 +47,21 @@ type Keeper struct {
 	// AttestationsBySubject holds (subject digest, id) for every digest of
 	// every subject, which an indexes.Multi cannot express.
 	AttestationsBySubject collections.KeySet[collections.Pair[string, uint64]]
-	// AttestationsBySubjectPredicate holds ((subject digest, predicate
-	// type), id): a policy decision reads the evidence of one kind for one
-	// artifact, so attestations of other kinds cannot crowd it out.
-	AttestationsBySubjectPredicate collections.KeySet[collections.Pair[collections.Pair[string, string], uint64]]
-	Policies                       collections.Map[collections.Pair[string, uint64], types.Policy]
-	CurrentPolicy                  collections.Map[string, uint64]
+	// Evidence holds (EvidenceSubject(digest, predicate type), organization,
+	// id) and EvidenceOrganizations its first two parts: a decision reads,
+	// for each accepted organisation, that organisation's newest evidence of
+	// one kind for one artifact, so neither other kinds nor other
+	// organisations can crowd it out.
+	Evidence              collections.KeySet[collections.Triple[string, string, uint64]]
+	EvidenceOrganizations collections.KeySet[collections.Pair[string, string]]
+	// Envelopes holds each attestation's envelope; the record in
+	// Attestations has none.
+	Envelopes collections.Map[uint64, types.Envelope]
+	// KeysByFingerprint makes a public key registrable once, so nobody can
+	// claim another organisation's key.
+	KeysByFingerprint collections.Map[string, string]
+	Policies          collections.Map[collections.Pair[string, uint64], types.Policy]
+	CurrentPolicy     collections.Map[string, uint64]
 }
 
 // NewKeeper builds the keeper. consortium answers role checks; authority is
@@ -85,8 +94,12 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 			}),
 		AttestationsBySubject: collections.NewKeySet(sb, types.AttestationsBySubjectKey, "attestations_by_subject",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)),
-		AttestationsBySubjectPredicate: collections.NewKeySet(sb, types.AttestationsBySubjectPredicateKey, "attestations_by_subject_predicate",
-			collections.PairKeyCodec(collections.PairKeyCodec(collections.StringKey, collections.StringKey), collections.Uint64Key)),
+		Evidence: collections.NewKeySet(sb, types.EvidenceKey, "evidence",
+			collections.TripleKeyCodec(collections.StringKey, collections.StringKey, collections.Uint64Key)),
+		EvidenceOrganizations: collections.NewKeySet(sb, types.EvidenceOrganizationsKey, "evidence_organizations",
+			collections.PairKeyCodec(collections.StringKey, collections.StringKey)),
+		Envelopes:         collections.NewMap(sb, types.EnvelopesKey, "envelopes", collections.Uint64Key, codec.CollValue[types.Envelope](cdc)),
+		KeysByFingerprint: collections.NewMap(sb, types.KeysByFingerprintKey, "keys_by_fingerprint", collections.StringKey, collections.StringValue),
 		Policies: collections.NewMap(sb, types.PoliciesKey, "policies",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key), codec.CollValue[types.Policy](cdc)),
 		CurrentPolicy: collections.NewMap(sb, types.CurrentPolicyKey, "current_policy", collections.StringKey, collections.Uint64Value),
@@ -114,13 +127,21 @@ func (k Keeper) GetKey(ctx context.Context, id string) (types.AttestorKey, error
 	return key, err
 }
 
-// GetAttestation returns attestation id, or ErrAttestationNotFound naming it.
+// GetAttestation returns attestation id with its envelope, or
+// ErrAttestationNotFound naming it.
 func (k Keeper) GetAttestation(ctx context.Context, id uint64) (types.Attestation, error) {
 	a, err := k.Attestations.Get(ctx, id)
 	if errors.Is(err, collections.ErrNotFound) {
 		return a, errorsmod.Wrapf(types.ErrAttestationNotFound, "attestation %d", id)
 	}
-	return a, err
+	if err != nil {
+		return a, err
+	}
+	a.Envelope, err = k.Envelopes.Get(ctx, id)
+	if err != nil {
+		return a, errorsmod.Wrapf(err, "envelope of attestation %d", id)
+	}
+	return a, nil
 }
 
 // GetPolicy returns version of environment's policy; version 0 is the

@@ -124,6 +124,11 @@ func TestRegisterKeyRejected(t *testing.T) {
 			m.KeyId = acmeKey.ID
 			return m
 		}(), types.ErrKeyExists, []string{`"acme-ci"`, `organization "acme"`}},
+		{"another organization's public key", func() *types.MsgRegisterAttestorKey {
+			m := regMsg(f.globexAdmin, acmeKey, ptSLSA)
+			m.KeyId = "globex-claims-acme"
+			return m
+		}(), types.ErrKeyExists, []string{"already registered as key \"acme-ci\"", "one organization"}},
 		{"no predicate types", with(func(m *types.MsgRegisterAttestorKey) { m.PredicateTypes = nil }), types.ErrInvalidKey, []string{"predicate_types is required"}},
 		{"repeated predicate type", with(func(m *types.MsgRegisterAttestorKey) { m.PredicateTypes = []string{ptSLSA, ptVuln, ptSLSA} }), types.ErrInvalidKey, []string{"repeated", ptSLSA}},
 		{"reference type listed", with(func(m *types.MsgRegisterAttestorKey) { m.PredicateTypes = []string{ptSLSA, ptRef} }), types.ErrInvalidKey, []string{"predicate_types[1]", ptRef, "implied"}},

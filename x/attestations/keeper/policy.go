@@ -16,10 +16,14 @@ import (
 	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
 )
 
-// maxEvidencePerRequirement bounds the attestations of one kind for one
-// artifact a decision reads (newest first), so a deployment's cost does not
-// grow with history.
-const maxEvidencePerRequirement = 256
+// maxEvidencePerOrganization bounds the attestations of one kind for one
+// artifact a decision reads from each organisation (newest first), and
+// maxEvidenceOrganizations the organisations it reads, so a deployment's cost
+// does not grow with history.
+const (
+	maxEvidencePerOrganization = 32
+	maxEvidenceOrganizations   = 64
+)
 
 var _ deploymentstypes.DeployPolicy = Keeper{}
 
@@ -175,7 +179,7 @@ func (k Keeper) Evaluate(ctx context.Context, environment, orgID string, digests
 			continue
 		}
 		for _, r := range policy.Requirements {
-			evidence, err := k.evidenceFor(ctx, digest, r.PredicateType, &keys)
+			evidence, err := k.evidenceFor(ctx, digest, r, &keys)
 			if err != nil {
 				return dec, err
 			}
@@ -219,36 +223,62 @@ func (c *keyCache) get(ctx context.Context, id string) (types.AttestorKey, error
 	return key, nil
 }
 
-// evidenceFor returns the attestations of predicateType about digest that
-// still count (not revoked, key not revoked at their height), newest first,
-// from the newest maxEvidencePerRequirement of that kind.
-func (k Keeper) evidenceFor(ctx context.Context, digest, predicateType string, keys *keyCache) ([]types.Attestation, error) {
-	rng := collections.NewPrefixedPairRange[collections.Pair[string, string], uint64](collections.Join(digest, predicateType)).Descending()
-	it, err := k.AttestationsBySubjectPredicate.Iterate(ctx, rng)
-	if err != nil {
-		return nil, err
+// evidenceFor returns the attestations of r's predicate type about digest
+// that still count (not revoked, key not revoked at their height): for each
+// organisation r accepts (all that attested, in id order, when it names
+// none), that organisation's newest maxEvidencePerOrganization, newest first.
+func (k Keeper) evidenceFor(ctx context.Context, digest string, r types.Requirement, keys *keyCache) ([]types.Attestation, error) {
+	subject := types.EvidenceSubject(digest, r.PredicateType)
+	orgs := r.AttestorOrganizations
+	if len(orgs) == 0 {
+		it, err := k.EvidenceOrganizations.Iterate(ctx, collections.NewPrefixedPairRange[string, string](subject))
+		if err != nil {
+			return nil, err
+		}
+		for ; it.Valid() && len(orgs) < maxEvidenceOrganizations; it.Next() {
+			key, err := it.Key()
+			if err != nil {
+				it.Close()
+				return nil, err
+			}
+			orgs = append(orgs, key.K2())
+		}
+		if err := it.Close(); err != nil {
+			return nil, err
+		}
 	}
-	defer it.Close()
 	var out []types.Attestation
-	for read := 0; it.Valid() && read < maxEvidencePerRequirement; it.Next() {
-		read++
-		key, err := it.Key()
+	for _, org := range orgs {
+		it, err := k.Evidence.Iterate(ctx, collections.NewSuperPrefixedTripleRangeReversed[string, string, uint64](subject, org))
 		if err != nil {
 			return nil, err
 		}
-		a, err := k.Attestations.Get(ctx, key.K2())
-		if err != nil {
-			return nil, errorsmod.Wrapf(err, "indexed attestation %d", key.K2())
+		for read := 0; it.Valid() && read < maxEvidencePerOrganization; it.Next() {
+			read++
+			key, err := it.Key()
+			if err != nil {
+				it.Close()
+				return nil, err
+			}
+			a, err := k.Attestations.Get(ctx, key.K3())
+			if err != nil {
+				it.Close()
+				return nil, errorsmod.Wrapf(err, "indexed attestation %d", key.K3())
+			}
+			if a.Revoked {
+				continue
+			}
+			signer, err := keys.get(ctx, a.KeyId)
+			if err != nil {
+				it.Close()
+				return nil, err
+			}
+			if countsAt(signer, a.CreatedHeight) {
+				out = append(out, a)
+			}
 		}
-		if a.Revoked {
-			continue
-		}
-		key2, err := keys.get(ctx, a.KeyId)
-		if err != nil {
+		if err := it.Close(); err != nil {
 			return nil, err
-		}
-		if countsAt(key2, a.CreatedHeight) {
-			out = append(out, a)
 		}
 	}
 	return out, nil
@@ -281,6 +311,8 @@ func checkRequirement(r types.Requirement, evidence []types.Attestation, orgID, 
 	switch {
 	case len(orgs) >= need:
 		return ids, ""
+	case !seen && len(r.AttestorOrganizations) > 0:
+		return nil, fmt.Sprintf("no valid %s attestation from %s", r.PredicateType, strings.Join(r.AttestorOrganizations, ", "))
 	case !seen:
 		return nil, fmt.Sprintf("no valid %s attestation", r.PredicateType)
 	case len(orgs) == 0:

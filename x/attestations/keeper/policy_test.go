@@ -96,7 +96,7 @@ func TestEvaluateConstraints(t *testing.T) {
 
 		// attestor organisations
 		{name: "accepted organization", req: slsa(types.Requirement{AttestorOrganizations: []string{"globex", "initech"}}), evidence: []evidence{globexSLSA}},
-		{name: "other organization", req: slsa(types.Requirement{AttestorOrganizations: []string{"globex", "initech"}}), evidence: []evidence{acmeSLSA}, unmet: []string{`attestation 1 is from organization "acme", not one of globex, initech`}},
+		{name: "other organization", req: slsa(types.Requirement{AttestorOrganizations: []string{"globex", "initech"}}), evidence: []evidence{acmeSLSA}, unmet: []string{"no valid " + ptSLSA + " attestation from globex, initech"}},
 
 		// attestor keys
 		{name: "accepted key", req: slsa(types.Requirement{AttestorKeys: []string{"globex-ci"}}), evidence: []evidence{globexSLSA}},
@@ -107,7 +107,7 @@ func TestEvaluateConstraints(t *testing.T) {
 		{name: "two attestations of one organization", req: slsa(types.Requirement{MinOrganizations: 2}), evidence: []evidence{acmeSLSA, by(acmeKey, ptSLSA, slsaFrom(goodBuilder, "https://github.com/acme/other"))},
 			unmet: []string{"needs " + ptSLSA + " attestations from 2 distinct organizations, found 1 (acme)"}},
 		{name: "second organization not accepted", req: slsa(types.Requirement{MinOrganizations: 2, AttestorOrganizations: []string{"globex", "initech"}}), evidence: []evidence{both},
-			unmet: []string{"found 1 (globex)", `attestation 1 is from organization "acme"`}},
+			unmet: []string{"found 1 (globex)"}},
 		{name: "three organizations", req: slsa(types.Requirement{MinOrganizations: 3}), evidence: []evidence{both, by(initechKey, ptSLSA, slsaPredicate)}},
 
 		// maximum age
@@ -589,7 +589,6 @@ func TestEvaluateEvidenceNotStarvedByOtherPredicateTypes(t *testing.T) {
 // organisation: one whose key may attest the type can hide another's valid
 // evidence behind 256 newer attestations the requirement does not accept.
 func TestEvaluateEvidenceNotStarvedByOtherOrganizations(t *testing.T) {
-	t.Skip("BUG: keeper/policy.go evidenceFor() reads the newest 256 (digest, predicate type) entries of all organisations; 256 newer SLSA attestations by initech hide acme's when the requirement accepts only acme")
 	f := withKeys(t)
 	f.attest(t, f.acmeCI, acmeKey, ptSLSA, slsaPredicate)
 	f.setPolicy(t, f.policyMsg("prod", types.Requirement{Name: "provenance", PredicateType: ptSLSA, AttestorOrganizations: []string{"acme"}}))

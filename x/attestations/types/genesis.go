@@ -16,6 +16,7 @@ func (gs GenesisState) Validate() error {
 		return errorsmod.Wrap(ErrInvalidGenesis, "next_attestation_id must be at least 1")
 	}
 	keys := make(map[string]bool, len(gs.Keys))
+	fingerprints := make(map[string]string, len(gs.Keys))
 	for i, k := range gs.Keys {
 		if err := ValidateKeyID(k.KeyId); err != nil {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "keys[%d]: %s", i, err)
@@ -24,9 +25,17 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "keys[%d]: key id %q repeated", i, k.KeyId)
 		}
 		keys[k.KeyId] = true
-		if _, _, _, err := ParsePublicKey(k.PublicKey); err != nil {
+		_, _, fingerprint, err := ParsePublicKey(k.PublicKey)
+		if err != nil {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "key %q: %s", k.KeyId, err)
 		}
+		if k.Fingerprint != "" && k.Fingerprint != fingerprint {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "key %q: fingerprint %q, the public key's is %q", k.KeyId, k.Fingerprint, fingerprint)
+		}
+		if other, dup := fingerprints[fingerprint]; dup {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "keys %q and %q have the same public key", other, k.KeyId)
+		}
+		fingerprints[fingerprint] = k.KeyId
 		if err := ValidateOrganizationID(k.OrganizationId); err != nil {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "key %q: %s", k.KeyId, err)
 		}

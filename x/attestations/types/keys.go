@@ -33,7 +33,22 @@ var (
 	PoliciesKey = collections.NewPrefix(9)
 	// CurrentPolicyKey: environment -> current version.
 	CurrentPolicyKey = collections.NewPrefix(10)
-	// AttestationsBySubjectPredicateKey: ((subject digest, predicate type),
-	// id), so a decision reads one artifact's evidence of one kind.
-	AttestationsBySubjectPredicateKey = collections.NewPrefix(11)
+	// EvidenceKey: ("<subject digest> <predicate type>", organization id,
+	// id), so a decision reads one artifact's evidence of one kind from one
+	// organisation.
+	EvidenceKey = collections.NewPrefix(11)
+	// EvidenceOrganizationsKey: ("<subject digest> <predicate type>",
+	// organization id): who attested that kind for that artifact.
+	EvidenceOrganizationsKey = collections.NewPrefix(12)
+	// EnvelopesKey: attestation id -> Envelope, kept apart so decisions and
+	// lists never load envelopes.
+	EnvelopesKey = collections.NewPrefix(13)
+	// KeysByFingerprintKey: public key fingerprint -> key id (unique).
+	KeysByFingerprintKey = collections.NewPrefix(14)
 )
+
+// EvidenceSubject is the first part of the evidence index keys.
+func EvidenceSubject(digest, predicateType string) string {
+	// A digest has no space, so the pair is unambiguous.
+	return digest + " " + predicateType
+}

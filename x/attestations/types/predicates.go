@@ -2,9 +2,13 @@ package types
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 
 	errorsmod "cosmossdk.io/errors"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/structpb"
 )
 
 // Predicate types the module summarises for policies.
@@ -33,18 +37,113 @@ func isCycloneDX(t string) bool {
 	return t == PredicateCycloneDX || strings.HasPrefix(t, PredicateCycloneDX+"/")
 }
 
+// Predicates are read from the JSON the in-toto library parsed: a
+// protobuf Struct, whose field names match exactly (encoding/json would
+// also take "Result" for "result", and the chain would then record
+// something else than the envelope says) and which refuses repeated keys.
+
+// object is one JSON object of a predicate, read field by exact name.
+type object map[string]any
+
+// parseObject reads a predicate that must be a JSON object.
+func parseObject(raw json.RawMessage) (object, error) {
+	var st structpb.Struct
+	if err := protojson.Unmarshal(raw, &st); err != nil {
+		return nil, fmt.Errorf("not a JSON object: %w", err)
+	}
+	return st.AsMap(), nil
+}
+
+// obj returns the object field key (nil when absent).
+func (o object) obj(key string) (object, error) {
+	switch v := o[key].(type) {
+	case nil:
+		return nil, nil
+	case map[string]any:
+		return v, nil
+	default:
+		return nil, fmt.Errorf("%s is not an object", key)
+	}
+}
+
+// list returns the array field key (nil when absent).
+func (o object) list(key string) ([]any, error) {
+	switch v := o[key].(type) {
+	case nil:
+		return nil, nil
+	case []any:
+		return v, nil
+	default:
+		return nil, fmt.Errorf("%s is not an array", key)
+	}
+}
+
+// str returns the string field key ("" when absent).
+func (o object) str(key string) (string, error) {
+	switch v := o[key].(type) {
+	case nil:
+		return "", nil
+	case string:
+		return v, nil
+	default:
+		return "", fmt.Errorf("%s is not a string", key)
+	}
+}
+
+// count returns the non-negative integer field key (0 when absent).
+func (o object) count(key string) (uint64, error) {
+	switch v := o[key].(type) {
+	case nil:
+		return 0, nil
+	case float64:
+		// JSON numbers arrive as float64; counts must be exact integers.
+		if v < 0 || v > 1<<53 || v != float64(uint64(v)) {
+			return 0, fmt.Errorf("%s is %v, not a count", key, v)
+		}
+		return uint64(v), nil
+	default:
+		return 0, fmt.Errorf("%s is not a number", key)
+	}
+}
+
+// path follows nested objects, then reads a string.
+func (o object) path(keys ...string) (string, error) {
+	cur := o
+	for _, k := range keys[:len(keys)-1] {
+		next, err := cur.obj(k)
+		if err != nil || next == nil {
+			return "", err
+		}
+		cur = next
+	}
+	return cur.str(keys[len(keys)-1])
+}
+
 // Reference is the predicate of a PredicateReference statement.
 type Reference struct {
-	EnvelopeDigest string `json:"envelopeDigest"`
-	Location       string `json:"location"`
-	Size           uint64 `json:"size"`
-	PredicateType  string `json:"predicateType"`
+	EnvelopeDigest string
+	Location       string
+	Size           uint64
+	PredicateType  string
 }
 
 // ParseReference reads and checks a reference predicate.
 func ParseReference(predicate json.RawMessage) (Reference, error) {
 	var r Reference
-	if err := json.Unmarshal(predicate, &r); err != nil {
+	o, err := parseObject(predicate)
+	if err == nil {
+		r.EnvelopeDigest, err = o.str("envelopeDigest")
+	}
+	if err == nil {
+		r.Location, err = o.str("location")
+	}
+	if err == nil {
+		r.Size, err = o.count("size")
+	}
+	if err == nil {
+		r.PredicateType, err = o.str("predicateType")
+	}
+	if err != nil {
 		return r, errorsmod.Wrapf(ErrInvalidPredicate, "reference predicate: %s", err)
 	}
 	if err := validateDigestAs(ErrInvalidPredicate, "reference envelopeDigest", r.EnvelopeDigest); err != nil {
@@ -70,19 +169,19 @@ func Summarize(predicateType string, predicate json.RawMessage) (PredicateSummar
 	var err error
 	switch {
 	case predicateType == PredicateSLSAProvenanceV1:
-		s.Provenance, err = summarizeSLSAv1(predicate)
+		s.Provenance, err = withObject(predicate, summarizeSLSAv1)
 	case predicateType == PredicateSLSAProvenanceV02:
-		s.Provenance, err = summarizeSLSAv02(predicate)
+		s.Provenance, err = withObject(predicate, summarizeSLSAv02)
 	case predicateType == PredicateCosignVuln:
-		s.Vulnerabilities, err = summarizeVuln(predicate)
+		s.Vulnerabilities, err = withObject(predicate, summarizeVuln)
 	case isSPDX(predicateType):
 		s.Sbom = &SBOMSummary{Format: "spdx"}
 	case isCycloneDX(predicateType):
 		s.Sbom = &SBOMSummary{Format: "cyclonedx"}
 	case predicateType == PredicateTestResult:
-		s.TestResult, err = summarizeTestResult(predicate)
+		s.TestResult, err = withObject(predicate, summarizeTestResult)
 	case predicateType == PredicateApproval:
-		s.Approval, err = summarizeApproval(predicate)
+		s.Approval, err = withObject(predicate, summarizeApproval)
 	}
 	if err != nil {
 		return PredicateSummary{}, errorsmod.Wrapf(ErrInvalidPredicate, "%s predicate: %s", predicateType, err)
@@ -90,130 +189,207 @@ func Summarize(predicateType string, predicate json.RawMessage) (PredicateSummar
 	return s, nil
 }
 
-type resourceDescriptor struct {
-	URI    string            `json:"uri"`
-	Digest map[string]string `json:"digest"`
+func withObject[T any](raw json.RawMessage, read func(object) (*T, error)) (*T, error) {
+	o, err := parseObject(raw)
+	if err != nil {
+		return nil, err
+	}
+	return read(o)
 }
 
 // commitOf picks the commit digest of a source descriptor.
-func commitOf(d map[string]string) string {
+func commitOf(d object) (string, error) {
 	for _, algo := range []string{"gitCommit", "sha1", "sha256"} {
-		if v := d[algo]; v != "" {
-			return v
+		v, err := d.str(algo)
+		if err != nil || v != "" {
+			return v, err
 		}
 	}
-	return ""
+	return "", nil
 }
 
 // sourceRepository strips the "git+" scheme prefix and the "@ref" suffix
-// SLSA generators put around a repository URI.
+// SLSA generators put around a repository URI. Only an '@' in the path is
+// a ref: "https://user@host/repo" keeps its user.
 func sourceRepository(uri string) string {
 	uri = strings.TrimPrefix(uri, "git+")
 	scheme := strings.Index(uri, "://")
-	if at := strings.LastIndex(uri, "@"); scheme >= 0 && at > scheme+3 {
+	if scheme < 0 {
+		return uri
+	}
+	path := strings.Index(uri[scheme+3:], "/")
+	if path < 0 {
+		return uri
+	}
+	if at := strings.LastIndex(uri, "@"); at > scheme+3+path {
 		uri = uri[:at]
 	}
 	return uri
 }
 
-func summarizeSLSAv1(predicate json.RawMessage) (*ProvenanceSummary, error) {
-	var p struct {
-		BuildDefinition struct {
-			BuildType            string               `json:"buildType"`
-			ResolvedDependencies []resourceDescriptor `json:"resolvedDependencies"`
-			ExternalParameters   struct {
-				Workflow struct {
-					Repository string `json:"repository"`
-				} `json:"workflow"`
-			} `json:"externalParameters"`
-		} `json:"buildDefinition"`
-		RunDetails struct {
-			Builder struct {
-				ID string `json:"id"`
-			} `json:"builder"`
-		} `json:"runDetails"`
+// sourceOf reads a resource descriptor {uri, digest} into (repository, commit).
+func sourceOf(v any) (string, string, error) {
+	d, ok := v.(map[string]any)
+	if !ok {
+		return "", "", fmt.Errorf("resource descriptor is not an object")
 	}
-	if err := json.Unmarshal(predicate, &p); err != nil {
+	uri, err := object(d).str("uri")
+	if err != nil {
+		return "", "", err
+	}
+	digest, err := object(d).obj("digest")
+	if err != nil {
+		return "", "", err
+	}
+	commit, err := commitOf(digest)
+	return sourceRepository(uri), commit, err
+}
+
+func summarizeSLSAv1(p object) (*ProvenanceSummary, error) {
+	s := &ProvenanceSummary{}
+	var err error
+	if s.BuilderId, err = p.path("runDetails", "builder", "id"); err != nil {
 		return nil, err
 	}
-	s := &ProvenanceSummary{BuilderId: p.RunDetails.Builder.ID, BuildType: p.BuildDefinition.BuildType}
-	if deps := p.BuildDefinition.ResolvedDependencies; len(deps) > 0 {
-		s.SourceRepository = sourceRepository(deps[0].URI)
-		s.SourceCommit = commitOf(deps[0].Digest)
+	if s.BuildType, err = p.path("buildDefinition", "buildType"); err != nil {
+		return nil, err
+	}
+	def, err := p.obj("buildDefinition")
+	if err != nil || def == nil {
+		return s, err
+	}
+	deps, err := def.list("resolvedDependencies")
+	if err != nil {
+		return nil, err
+	}
+	if len(deps) > 0 {
+		if s.SourceRepository, s.SourceCommit, err = sourceOf(deps[0]); err != nil {
+			return nil, err
+		}
 	}
 	if s.SourceRepository == "" {
-		s.SourceRepository = p.BuildDefinition.ExternalParameters.Workflow.Repository
+		if s.SourceRepository, err = def.path("externalParameters", "workflow", "repository"); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
 
-func summarizeSLSAv02(predicate json.RawMessage) (*ProvenanceSummary, error) {
-	var p struct {
-		Builder struct {
-			ID string `json:"id"`
-		} `json:"builder"`
-		BuildType  string `json:"buildType"`
-		Invocation struct {
-			ConfigSource resourceDescriptor `json:"configSource"`
-		} `json:"invocation"`
-		Materials []resourceDescriptor `json:"materials"`
-	}
-	if err := json.Unmarshal(predicate, &p); err != nil {
+func summarizeSLSAv02(p object) (*ProvenanceSummary, error) {
+	s := &ProvenanceSummary{}
+	var err error
+	if s.BuilderId, err = p.path("builder", "id"); err != nil {
 		return nil, err
 	}
-	s := &ProvenanceSummary{BuilderId: p.Builder.ID, BuildType: p.BuildType}
-	src := p.Invocation.ConfigSource
-	if src.URI == "" && len(p.Materials) > 0 {
-		src = p.Materials[0]
+	if s.BuildType, err = p.str("buildType"); err != nil {
+		return nil, err
 	}
-	s.SourceRepository = sourceRepository(src.URI)
-	s.SourceCommit = commitOf(src.Digest)
+	materials, err := p.list("materials")
+	if err != nil {
+		return nil, err
+	}
+	inv, err := p.obj("invocation")
+	if err != nil {
+		return nil, err
+	}
+	var src any
+	if inv != nil {
+		if cs, err := inv.obj("configSource"); err != nil {
+			return nil, err
+		} else if cs != nil {
+			if uri, _ := cs.str("uri"); uri != "" {
+				src = map[string]any(cs)
+			}
+		}
+	}
+	if src == nil && len(materials) > 0 {
+		src = materials[0]
+	}
+	if src != nil {
+		if s.SourceRepository, s.SourceCommit, err = sourceOf(src); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
 // summarizeVuln counts the findings of cosign's vuln predicate. The scanner
 // result is the scanner's own report; Trivy (Results[].Vulnerabilities[]),
 // Grype (matches[].vulnerability) and a plain {"summary": {severity: n}} are
-// read.
-func summarizeVuln(predicate json.RawMessage) (*VulnerabilitySummary, error) {
-	var p struct {
-		Scanner struct {
-			URI    string `json:"uri"`
-			Result struct {
-				Results []struct {
-					Vulnerabilities []struct {
-						Severity string `json:"Severity"`
-					} `json:"Vulnerabilities"`
-				} `json:"Results"`
-				Matches []struct {
-					Vulnerability struct {
-						Severity string `json:"severity"`
-					} `json:"vulnerability"`
-				} `json:"matches"`
-				Summary map[string]uint64 `json:"summary"`
-			} `json:"result"`
-		} `json:"scanner"`
-	}
-	if err := json.Unmarshal(predicate, &p); err != nil {
+// read. Severity names outside Severities (and "moderate" for medium) count
+// as unknown.
+func summarizeVuln(p object) (*VulnerabilitySummary, error) {
+	scanner, err := p.obj("scanner")
+	if err != nil {
 		return nil, err
 	}
-	s := &VulnerabilitySummary{Scanner: p.Scanner.URI}
-	for _, r := range p.Scanner.Result.Results {
-		for _, v := range r.Vulnerabilities {
-			s.add(v.Severity, 1)
+	s := &VulnerabilitySummary{}
+	if scanner == nil {
+		return s, nil
+	}
+	if s.Scanner, err = scanner.str("uri"); err != nil {
+		return nil, err
+	}
+	result, err := scanner.obj("result")
+	if err != nil || result == nil {
+		return s, err
+	}
+	results, err := result.list("Results")
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range results {
+		ro, ok := r.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("Results entry is not an object")
 		}
-	}
-	for _, m := range p.Scanner.Result.Matches {
-		s.add(m.Vulnerability.Severity, 1)
-	}
-	// Summary keys are visited in a fixed order: the counts do not depend on
-	// it, but a map is never iterated for consensus output.
-	for _, sev := range []string{"critical", "high", "medium", "moderate", "low", "negligible", "unknown"} {
-		for key, n := range p.Scanner.Result.Summary {
-			if strings.EqualFold(key, sev) {
-				s.add(sev, n)
+		vulns, err := object(ro).list("Vulnerabilities")
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vulns {
+			vo, ok := v.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("Vulnerabilities entry is not an object")
 			}
+			sev, err := object(vo).str("Severity")
+			if err != nil {
+				return nil, err
+			}
+			s.add(sev, 1)
 		}
+	}
+	matches, err := result.list("matches")
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range matches {
+		mo, ok := m.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("matches entry is not an object")
+		}
+		sev, err := object(mo).path("vulnerability", "severity")
+		if err != nil {
+			return nil, err
+		}
+		s.add(sev, 1)
+	}
+	summary, err := result.obj("summary")
+	if err != nil {
+		return nil, err
+	}
+	// Keys in sorted order: a map is never iterated for consensus output.
+	keys := make([]string, 0, len(summary))
+	for k := range summary {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		n, err := summary.count(k)
+		if err != nil {
+			return nil, fmt.Errorf("summary: %w", err)
+		}
+		s.add(k, n)
 	}
 	return s, nil
 }
@@ -256,43 +432,50 @@ func (s *VulnerabilitySummary) Count(severity string) uint64 {
 	}
 }
 
-func summarizeTestResult(predicate json.RawMessage) (*TestResultSummary, error) {
-	var p struct {
-		Result      string   `json:"result"`
-		PassedTests []string `json:"passedTests"`
-		FailedTests []string `json:"failedTests"`
-	}
-	if err := json.Unmarshal(predicate, &p); err != nil {
+func summarizeTestResult(p object) (*TestResultSummary, error) {
+	raw, err := p.str("result")
+	if err != nil {
 		return nil, err
 	}
-	result := strings.ToUpper(p.Result)
+	passed, err := p.list("passedTests")
+	if err != nil {
+		return nil, err
+	}
+	failed, err := p.list("failedTests")
+	if err != nil {
+		return nil, err
+	}
+	result := strings.ToUpper(raw)
 	switch result {
 	case "PASSED", "WARNED", "FAILED":
 	default:
-		return nil, errorsmod.Wrapf(ErrInvalidPredicate, "result %q is not PASSED, WARNED or FAILED", p.Result)
+		return nil, errorsmod.Wrapf(ErrInvalidPredicate, "result %q is not PASSED, WARNED or FAILED", raw)
 	}
 	// WARNED is not a pass: a policy that asks for passing tests means it.
 	return &TestResultSummary{
 		Passed:      result == "PASSED",
 		Result:      result,
-		PassedTests: uint64(len(p.PassedTests)),
-		FailedTests: uint64(len(p.FailedTests)),
+		PassedTests: uint64(len(passed)),
+		FailedTests: uint64(len(failed)),
 	}, nil
 }
 
-func summarizeApproval(predicate json.RawMessage) (*ApprovalSummary, error) {
-	var p struct {
-		Approver    string `json:"approver"`
-		Environment string `json:"environment"`
-		Note        string `json:"note"`
-	}
-	if err := json.Unmarshal(predicate, &p); err != nil {
+func summarizeApproval(p object) (*ApprovalSummary, error) {
+	a := &ApprovalSummary{}
+	var err error
+	if a.Approver, err = p.str("approver"); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(p.Approver) == "" {
+	if a.Environment, err = p.str("environment"); err != nil {
+		return nil, err
+	}
+	if a.Note, err = p.str("note"); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(a.Approver) == "" {
 		return nil, errorsmod.Wrap(ErrInvalidPredicate, "approver is required")
 	}
-	return &ApprovalSummary{Approver: p.Approver, Environment: p.Environment, Note: p.Note}, nil
+	return a, nil
 }
 
 func validateDigestAs(class *errorsmod.Error, what, d string) error {

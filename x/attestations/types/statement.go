@@ -96,13 +96,14 @@ func ParseStatement(payload []byte) (Statement, error) {
 	if err := ValidatePredicateType(out.PredicateType); err != nil {
 		return Statement{}, err
 	}
-	var raw struct {
-		Predicate json.RawMessage `json:"predicate"`
+	// The predicate is taken from what the in-toto library parsed (field
+	// names matched exactly, repeated keys refused), never re-read from the
+	// payload with a more lenient decoder.
+	predicate, err := protojson.Marshal(st.GetPredicate())
+	if err != nil {
+		return Statement{}, errorsmod.Wrapf(ErrInvalidStatement, "predicate: %s", err)
 	}
-	if err := json.Unmarshal(payload, &raw); err != nil {
-		return Statement{}, errorsmod.Wrapf(ErrInvalidStatement, "payload: %s", err)
-	}
-	out.Predicate = raw.Predicate
+	out.Predicate = predicate
 	return out, nil
 }
 

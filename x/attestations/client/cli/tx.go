@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -141,6 +142,9 @@ func ParseEnvelope(bz []byte) (types.Envelope, error) {
 	dec := json.NewDecoder(strings.NewReader(string(bz)))
 	if err := dec.Decode(&raw); err != nil {
 		return types.Envelope{}, errorsmod.Wrapf(types.ErrInvalidEnvelope, "not a DSSE envelope: %s", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return types.Envelope{}, errorsmod.Wrap(types.ErrInvalidEnvelope, "the file holds more than one JSON value; submit one envelope per file")
 	}
 	payload, err := decodeBase64(raw.Payload)
 	if err != nil {

@@ -113,6 +113,7 @@ func TestParseEnvelopeRejected(t *testing.T) {
 		{"array", `[]`, "not a DSSE envelope"},
 		{"payload not a string", `{"payload":5}`, "not a DSSE envelope"},
 		{"signatures not a list", fmt.Sprintf(`{"payload":%q,"signatures":{}}`, good), "not a DSSE envelope"},
+		{"two envelopes", fmt.Sprintf(`{"payload":%q,"signatures":[]} {}`, good), "more than one JSON value"},
 		{"payload not base64", fmt.Sprintf(`{"payload":"%s!","signatures":[{"sig":%q}]}`, good[:8], goodSig), "payload: not base64"},
 		{"signature not base64", fmt.Sprintf(`{"payload":%q,"signatures":[{"sig":%q},{"sig":"***"}]}`, good, goodSig), "signature 1: not base64"},
 	} {
