@@ -213,6 +213,17 @@ func (r Requirement) Validate() error {
 			}
 		}
 	}
+	// A constraint on a summary the predicate type does not have could never
+	// be met: refuse the policy rather than deny every deployment.
+	slsa := r.PredicateType == PredicateSLSAProvenanceV1 || r.PredicateType == PredicateSLSAProvenanceV02
+	switch {
+	case (len(r.BuilderIds) > 0 || r.SourceRepositoryPattern != "") && !slsa:
+		return errorsmod.Wrapf(ErrInvalidPolicy, "requirement %q: builder_ids and source_repository_pattern apply to SLSA provenance, not %s", r.Name, r.PredicateType)
+	case len(r.MaxVulnerabilities) > 0 && r.PredicateType != PredicateCosignVuln:
+		return errorsmod.Wrapf(ErrInvalidPolicy, "requirement %q: max_vulnerabilities applies to %s, not %s", r.Name, PredicateCosignVuln, r.PredicateType)
+	case r.TestsPassed && r.PredicateType != PredicateTestResult:
+		return errorsmod.Wrapf(ErrInvalidPolicy, "requirement %q: tests_passed applies to %s, not %s", r.Name, PredicateTestResult, r.PredicateType)
+	}
 	return nil
 }
 
