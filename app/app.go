@@ -50,6 +50,9 @@ import (
 	"github.com/spf13/cast"
 
 	"github.com/shiplog/shiplog/app/openapi"
+	"github.com/shiplog/shiplog/x/aiops"
+	aiopskeeper "github.com/shiplog/shiplog/x/aiops/keeper"
+	aiopstypes "github.com/shiplog/shiplog/x/aiops/types"
 	"github.com/shiplog/shiplog/x/attestations"
 	attestationskeeper "github.com/shiplog/shiplog/x/attestations/keeper"
 	attestationstypes "github.com/shiplog/shiplog/x/attestations/types"
@@ -96,6 +99,7 @@ type App struct {
 	DeploymentsKeeper  deploymentskeeper.Keeper
 	IncidentsKeeper    incidentskeeper.Keeper
 	AttestationsKeeper attestationskeeper.Keeper
+	AIOpsKeeper        aiopskeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -144,7 +148,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 	keys := storetypes.NewKVStoreKeys(
 		authtypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey,
 		consortiumtypes.StoreKey, deploymentstypes.StoreKey, incidentstypes.StoreKey,
-		attestationstypes.StoreKey,
+		attestationstypes.StoreKey, aiopstypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -189,6 +193,10 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 	app.AttestationsKeeper = attestationskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[attestationstypes.StoreKey]),
 		addressCodec, app.ConsortiumKeeper, authority)
 	app.DeploymentsKeeper = app.DeploymentsKeeper.WithDeployGates(app.IncidentsKeeper).WithDeployPolicy(app.AttestationsKeeper)
+	// aiops halts canaries through deployments and opens incidents from
+	// anomalies; it takes the final copies of both.
+	app.AIOpsKeeper = aiopskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[aiopstypes.StoreKey]),
+		addressCodec, app.ConsortiumKeeper, app.DeploymentsKeeper, app.IncidentsKeeper, authority)
 
 	app.ModuleManager = module.NewManager(
 		auth.NewAppModule(appCodec, app.AccountKeeper, nil, nil),
@@ -198,6 +206,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 		deployments.NewAppModule(appCodec, app.DeploymentsKeeper),
 		incidents.NewAppModule(appCodec, app.IncidentsKeeper),
 		attestations.NewAppModule(appCodec, app.AttestationsKeeper),
+		aiops.NewAppModule(appCodec, app.AIOpsKeeper),
 	)
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, nil)
 	app.BasicModuleManager.RegisterLegacyAminoCodec(legacyAmino)
@@ -216,6 +225,8 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 		authtypes.ModuleName, consensustypes.ModuleName, upgradetypes.ModuleName,
 		consortiumtypes.ModuleName, deploymentstypes.ModuleName, incidentstypes.ModuleName,
 		attestationstypes.ModuleName,
+		// aiops last: its genesis refers to deployments and incidents.
+		aiopstypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

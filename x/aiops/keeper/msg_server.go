@@ -6,8 +6,8 @@ import (
 	errorsmod "cosmossdk.io/errors"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
-	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 	"github.com/shiplog/shiplog/x/aiops/types"
+	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 )
 
 type msgServer struct {
