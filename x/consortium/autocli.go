@@ -23,6 +23,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Proposals", Use: "proposals", Short: "List proposals, newest first (--status PROPOSAL_STATUS_OPEN)"},
 				{RpcMethod: "Proposal", Use: "proposal ID", Short: "Show a proposal",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
+				{RpcMethod: "Misbehaviours", Use: "misbehaviours", Short: "List recorded validator misbehaviour (double signing), newest first (--validator CONSENSUS_ADDRESS)"},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{

@@ -25,13 +25,14 @@ import (
 const ConsensusVersion = 1
 
 var (
-	_ module.AppModuleBasic   = AppModule{}
-	_ module.HasABCIGenesis   = AppModule{}
-	_ module.HasServices      = AppModule{}
-	_ module.HasABCIEndBlock  = AppModule{}
-	_ appmodule.AppModule     = AppModule{}
-	_ types.HasMsgRoles       = AppModule{}
-	_ module.HasGenesisBasics = AppModule{}
+	_ module.AppModuleBasic     = AppModule{}
+	_ module.HasABCIGenesis     = AppModule{}
+	_ module.HasServices        = AppModule{}
+	_ module.HasABCIEndBlock    = AppModule{}
+	_ appmodule.HasBeginBlocker = AppModule{}
+	_ appmodule.AppModule       = AppModule{}
+	_ types.HasMsgRoles         = AppModule{}
+	_ module.HasGenesisBasics   = AppModule{}
 )
 
 // AppModule is the consortium module: membership, proposals and the
@@ -124,4 +125,10 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 // EndBlock expires proposals and returns validator-set changes.
 func (am AppModule) EndBlock(ctx context.Context) ([]abci.ValidatorUpdate, error) {
 	return am.keeper.EndBlocker(ctx)
+}
+
+// BeginBlock records CometBFT's misbehaviour evidence and removes the
+// validators it names.
+func (am AppModule) BeginBlock(ctx context.Context) error {
+	return am.keeper.BeginBlocker(ctx)
 }

@@ -61,6 +61,21 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) ([]abci
 	if err := k.ProposalSeq.Set(ctx, gs.NextProposalId); err != nil {
 		return nil, err
 	}
+	for _, m := range gs.Misbehaviours {
+		if err := k.Misbehaviours.Set(ctx, m.Id, m); err != nil {
+			return nil, err
+		}
+	}
+	// Genesis files written before misbehaviour records existed leave the
+	// next id at 0; ids start at 1.
+	if err := k.MisbehaviourSeq.Set(ctx, max(gs.NextMisbehaviourId, 1)); err != nil {
+		return nil, err
+	}
+	for _, r := range gs.RemovedValidators {
+		if err := k.RemovedValidators.Set(ctx, types.ConsensusAddress(r.Validator.PubKey), r); err != nil {
+			return nil, err
+		}
+	}
 	return updates, nil
 }
 
@@ -96,6 +111,21 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if gs.NextProposalId, err = k.ProposalSeq.Peek(ctx); err != nil {
+		return nil, err
+	}
+	if err = k.Misbehaviours.Walk(ctx, nil, func(_ uint64, m types.Misbehaviour) (bool, error) {
+		gs.Misbehaviours = append(gs.Misbehaviours, m)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if gs.NextMisbehaviourId, err = k.MisbehaviourSeq.Peek(ctx); err != nil {
+		return nil, err
+	}
+	if err = k.RemovedValidators.Walk(ctx, nil, func(_ []byte, r types.RemovedValidator) (bool, error) {
+		gs.RemovedValidators = append(gs.RemovedValidators, r)
+		return false, nil
+	}); err != nil {
 		return nil, err
 	}
 	return gs, nil

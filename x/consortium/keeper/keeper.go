@@ -35,6 +35,17 @@ func (i ProposalIndexes) IndexesList() []collections.Index[uint64, types.Proposa
 	return []collections.Index[uint64, types.Proposal]{i.Status}
 }
 
+// MisbehaviourIndexes look misbehaviour records up by validator and by the
+// evidence itself, so the same (validator, height, kind) is recorded once.
+type MisbehaviourIndexes struct {
+	Validator *indexes.Multi[[]byte, uint64, types.Misbehaviour]
+	Evidence  *indexes.Unique[collections.Triple[[]byte, int64, int32], uint64, types.Misbehaviour]
+}
+
+func (i MisbehaviourIndexes) IndexesList() []collections.Index[uint64, types.Misbehaviour] {
+	return []collections.Index[uint64, types.Misbehaviour]{i.Validator, i.Evidence}
+}
+
 // Keeper owns organisations, members, the validator set and proposals.
 type Keeper struct {
 	cdc           codec.Codec
@@ -60,6 +71,12 @@ type Keeper struct {
 	// validator as it was at the start of the block (power 0 for a new one). EndBlock turns it
 	// into validator updates and clears it.
 	PendingPower collections.Map[[]byte, types.Validator]
+	// Misbehaviours are CometBFT evidence against known validators, by id.
+	Misbehaviours   *collections.IndexedMap[uint64, types.Misbehaviour, MisbehaviourIndexes]
+	MisbehaviourSeq collections.Sequence
+	// RemovedValidators are validators taken out of the set for misbehaviour,
+	// by consensus address, until a proposal sets them again.
+	RemovedValidators collections.Map[[]byte, types.RemovedValidator]
 }
 
 // NewKeeper builds the keeper. router executes approved proposals' messages.
@@ -94,6 +111,18 @@ func NewKeeper(
 		ProposalSeq:  collections.NewSequence(sb, types.ProposalSeqKey, "proposal_seq"),
 		ExpiryQueue:  collections.NewKeySet(sb, types.ProposalExpiryQueueKey, "proposal_expiry", collections.PairKeyCodec(sdk.TimeKey, collections.Uint64Key)),
 		PendingPower: collections.NewMap(sb, types.PendingPowerKey, "pending_power", collections.BytesKey, codec.CollValue[types.Validator](cdc)),
+		Misbehaviours: collections.NewIndexedMap(sb, types.MisbehavioursKey, "misbehaviours", collections.Uint64Key, codec.CollValue[types.Misbehaviour](cdc),
+			MisbehaviourIndexes{
+				Validator: indexes.NewMulti(sb, types.MisbehavioursByValKey, "misbehaviours_by_validator", collections.BytesKey, collections.Uint64Key,
+					func(_ uint64, m types.Misbehaviour) ([]byte, error) { return types.ConsensusAddress(m.PubKey), nil }),
+				Evidence: indexes.NewUnique(sb, types.MisbehavioursByEvidKey, "misbehaviours_by_evidence",
+					collections.TripleKeyCodec(collections.BytesKey, collections.Int64Key, collections.Int32Key), collections.Uint64Key,
+					func(_ uint64, m types.Misbehaviour) (collections.Triple[[]byte, int64, int32], error) {
+						return misbehaviourKey(types.ConsensusAddress(m.PubKey), m.InfractionHeight, m.Kind), nil
+					}),
+			}),
+		MisbehaviourSeq:   collections.NewSequence(sb, types.MisbehaviourSeqKey, "misbehaviour_seq"),
+		RemovedValidators: collections.NewMap(sb, types.RemovedValidatorsKey, "removed_validators", collections.BytesKey, codec.CollValue[types.RemovedValidator](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -173,3 +173,46 @@ func newestFirst(req *query.PageRequest) *query.PageRequest {
 	page.Reverse = !req.Reverse
 	return &page
 }
+
+// Misbehaviours lists misbehaviour records newest first (pagination.reverse=
+// true: oldest first), of one validator through the index when one is given,
+// with the validators currently removed for misbehaviour.
+func (q queryServer) Misbehaviours(ctx context.Context, req *types.QueryMisbehavioursRequest) (*types.QueryMisbehavioursResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	page := newestFirst(req.Pagination)
+	var (
+		recs []types.Misbehaviour
+		res  *query.PageResponse
+		err  error
+		only []byte
+	)
+	if req.Validator == "" {
+		recs, res, err = query.CollectionPaginate(ctx, q.k.Misbehaviours, page,
+			func(_ uint64, m types.Misbehaviour) (types.Misbehaviour, error) { return m, nil })
+	} else {
+		if only, err = sdk.ConsAddressFromBech32(req.Validator); err != nil {
+			return nil, errorsmod.Wrapf(types.ErrInvalidValidator, "validator %q is not a consensus address: %v", req.Validator, err)
+		}
+		recs, res, err = query.CollectionPaginate(ctx, q.k.Misbehaviours.Indexes.Validator, page,
+			func(key collections.Pair[[]byte, uint64], _ collections.NoValue) (types.Misbehaviour, error) {
+				return q.k.Misbehaviours.Get(ctx, key.K2())
+			},
+			query.WithCollectionPaginationPairPrefix[[]byte, uint64](only))
+	}
+	if err != nil {
+		return nil, err
+	}
+	var removed []types.RemovedValidator
+	err = q.k.RemovedValidators.Walk(ctx, nil, func(consAddr []byte, r types.RemovedValidator) (bool, error) {
+		if only == nil || string(consAddr) == string(only) {
+			removed = append(removed, r)
+		}
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryMisbehavioursResponse{Misbehaviours: recs, Pagination: res, RemovedValidators: removed}, nil
+}

@@ -39,6 +39,11 @@ func (k Keeper) setValidator(ctx context.Context, v types.Validator) error {
 	if err := k.Validators.Set(ctx, consAddr, v); err != nil {
 		return err
 	}
+	// A validator removed for misbehaviour comes back only this way: a
+	// proposal that sets it again explicitly.
+	if err := k.RemovedValidators.Remove(ctx, consAddr); err != nil {
+		return err
+	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventValidatorSet{
 		Moniker: v.Moniker, OrganizationId: v.OrganizationId, ConsensusAddress: consAddr.String(),
 		Power: v.Power, PreviousPower: prev.Power,
