@@ -45,10 +45,13 @@ func (k Keeper) ReportAnomaly(ctx context.Context, detector, orgID string, msg *
 		}
 	}
 
-	id, err := nextID(ctx, k.AnomalySeq)
+	// The id is only read here and issued once the incident (if any) is
+	// open, so a refused incident leaves this store untouched.
+	issued, err := k.AnomalySeq.Peek(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
+	id := issued + 1
 	a := types.Anomaly{
 		Id:               id,
 		Service:          msg.Service,
@@ -83,7 +86,12 @@ func (k Keeper) ReportAnomaly(ctx context.Context, detector, orgID string, msg *
 			return 0, 0, errorsmod.Wrapf(err, "open an incident for anomaly %d", id)
 		}
 		a.IncidentId = incidentID
-		if err := k.AutoIncidents.Set(ctx, pair, incidentID); err != nil {
+	}
+	if next, err := nextID(ctx, k.AnomalySeq); err != nil || next != id {
+		return 0, 0, errorsmod.Wrapf(types.ErrInvalidAnomaly, "anomaly id %d was taken while the incident was opened (%v)", id, err)
+	}
+	if opened {
+		if err := k.AutoIncidents.Set(ctx, pair, a.IncidentId); err != nil {
 			return 0, 0, err
 		}
 	}
