@@ -9,16 +9,17 @@ import (
 	"github.com/shiplog/shiplog/cmd/shiplogd/agent/nab"
 )
 
-// aiopsCmd groups the AIOps agent's commands: the anomaly detector's
-// benchmark on the Numenta Anomaly Benchmark for now.
+// aiopsCmd groups the AIOps agent's commands: the agent (watch), one-shot
+// canary judgement (judge) and the anomaly detector's benchmark on the
+// Numenta Anomaly Benchmark.
 func aiopsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:                        "aiops",
-		Short:                      "AIOps agent: anomaly detection and its benchmark",
+		Short:                      "AIOps agent: canary judgement, anomaly detection and its benchmark",
 		SuggestionsMinimumDistance: 2,
 		RunE:                       func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(nabRunCmd(), nabScoreCmd())
+	cmd.AddCommand(aiopsWatchCmd(), aiopsJudgeCmd(), nabRunCmd(), nabScoreCmd())
 	return cmd
 }
 
