@@ -318,7 +318,12 @@ func writeNodeConfigs(nd LocalnetNode, listen string, advertise bool, chainID, p
 	appCfg.API.Address = fmt.Sprintf("tcp://%s:%d", listen, nd.APIPort)
 	appCfg.GRPC.Enable = true
 	appCfg.GRPC.Address = fmt.Sprintf("%s:%d", listen, nd.GRPCPort)
-	serverconfig.WriteConfigFile(filepath.Join(cfgDir, "app.toml"), appCfg)
+	var shiplog ShiplogConfig
+	if err := av.UnmarshalKey("shiplog", &shiplog); err != nil {
+		return err
+	}
+	// The template is app.toml's with shiplog's section (see appConfig).
+	serverconfig.WriteConfigFile(filepath.Join(cfgDir, "app.toml"), AppTomlConfig{Config: *appCfg, Shiplog: shiplog})
 
 	// client.toml (the SDK exports no writer for it): edit its keys in place.
 	clientHost := nd.Host
