@@ -334,6 +334,7 @@ func TestAIOpsAgent(t *testing.T) {
 	require.Equal(t, "DEPLOYMENT_STATUS_IN_PROGRESS", dep.Deployment.Status)
 	waitLog(agent, "analysis complete", 10*time.Second)
 	agent.stop()
+	t.Logf("agent log:\n%s", agent.tail())
 
 	// A second agent without the local record reads the chain from block 1
 	// again: it finds its verdict on chain and submits nothing.
