@@ -37,7 +37,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Use:       "verdicts",
 					Short:     "List verdicts newest first, by --deployment-id, --detector and/or --outcome",
 					Long: "List verdicts newest first. Filters combine: --deployment-id, --detector (the submitting " +
-						"address), --outcome (outcome-pass, outcome-marginal, outcome-fail). Page with --page-limit and --page-key.",
+						"address), --outcome (pass, marginal, fail). Page with --page-limit and --page-key.",
 					Example: "shiplogd query aiops verdicts --deployment-id 12",
 				},
 				{
