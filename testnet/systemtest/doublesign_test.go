@@ -114,6 +114,7 @@ func TestDoubleSign(t *testing.T) {
 	start := time.Now()
 	ln := NewLocalnet(t, 4)
 	ln.LaunchAll(2, 60*time.Second)
+	t.Logf("four validators at height 2 after %s", time.Since(start).Round(time.Second))
 	n0 := ln.Nodes[0]
 	victim := ln.Nodes[3]
 	honest := ln.Nodes[:3]
