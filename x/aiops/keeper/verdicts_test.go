@@ -224,6 +224,9 @@ func TestSubmitVerdictRejections(t *testing.T) {
 			types.ErrDuplicateVerdict, []string{"verdict 1 already judged deployment 4"}},
 		{"window after block time", func(m *types.MsgSubmitVerdict) { m.WindowEnd = genesisTime.Add(time.Second) }, false,
 			types.ErrInvalidTime, []string{"after the block time"}},
+		{"window before the deployment", func(m *types.MsgSubmitVerdict) {
+			m.WindowStart, m.WindowEnd = genesisTime.Add(-3*time.Hour), genesisTime.Add(-2*time.Hour)
+		}, false, types.ErrInvalidTime, []string{"is before deployment 1 was recorded"}},
 		{"window reversed", func(m *types.MsgSubmitVerdict) { m.WindowStart = m.WindowEnd }, false,
 			types.ErrInvalidTime, []string{"is not before window_end"}},
 		{"no phase", func(m *types.MsgSubmitVerdict) { m.Phase = types.PHASE_UNSPECIFIED }, false, types.ErrInvalidVerdict, []string{"phase"}},
