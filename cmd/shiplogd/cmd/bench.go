@@ -51,7 +51,7 @@ func benchCmd() *cobra.Command {
 		Use:   "bench",
 		Short: "Load generator: measure committed records per second and submit-to-commit latency",
 	}
-	cmd.AddCommand(benchLoadCmd())
+	cmd.AddCommand(benchLoadCmd(), benchQueryCmd())
 	return cmd
 }
 
@@ -173,7 +173,7 @@ func runBenchLoad(cmd *cobra.Command, _ []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "signed %d transactions (%d records each) in %s\n", len(txs), batch, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(os.Stderr, "signed %d transactions (%d records each, gas limit %d) in %s\n", len(txs), batch, txGasLimit(txs[0], clientCtx), time.Since(start).Round(time.Millisecond))
 		svc := txtypes.NewServiceClient(conn)
 		submit = func(ctx context.Context, tx []byte) (string, error) {
 			res, err := svc.BroadcastTx(ctx, &txtypes.BroadcastTxRequest{TxBytes: tx, Mode: txtypes.BroadcastMode_BROADCAST_MODE_SYNC})
@@ -476,11 +476,27 @@ func runLoad(ctx context.Context, rpc *rpchttp.HTTP, after int64, txs [][]byte, 
 	if committed > 0 {
 		res.Seconds = lastCommit.Sub(first).Seconds()
 		slices.Sort(latencies)
-		pct := func(p int) float64 {
-			i := (len(latencies)*p + 99) / 100
-			return float64(latencies[max(0, i-1)].Microseconds()) / 1000
-		}
-		res.P50ms, res.P95ms, res.P99ms = pct(50), pct(95), pct(99)
+		res.P50ms, res.P95ms, res.P99ms = percentileMs(latencies, 50), percentileMs(latencies, 95), percentileMs(latencies, 99)
 	}
 	return res, nil
+}
+
+// percentileMs is the nearest-rank p-th percentile of sorted, in ms.
+func percentileMs(sorted []time.Duration, p int) float64 {
+	i := (len(sorted)*p + 99) / 100
+	return float64(sorted[max(0, i-1)].Microseconds()) / 1000
+}
+
+// txGasLimit reads the gas limit a signed transaction carries (0 if it
+// cannot be decoded).
+func txGasLimit(bz []byte, clientCtx client.Context) uint64 {
+	tx, err := clientCtx.TxConfig.TxDecoder()(bz)
+	if err != nil {
+		return 0
+	}
+	feeTx, ok := tx.(sdk.FeeTx)
+	if !ok {
+		return 0
+	}
+	return feeTx.GetGas()
 }
