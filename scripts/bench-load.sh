@@ -7,6 +7,9 @@
 #   kvstore   one CometBFT node running its built-in kvstore application
 # and prints a table: committed records/s, submit-to-commit p50/p95/p99,
 # bytes on disk per record and peak memory per node.
+#   query     (not in the default set) fills one validator with
+#             BENCH_QUERY_RECORDS (1,000,000) records in batches, then
+#             measures point and 100-record page queries over REST and gRPC
 #
 # Environment: BENCH_SECONDS (30) how long each scenario submits,
 # BENCH_RATE (0 = as fast as possible) transactions per second,
@@ -137,6 +140,26 @@ run_kvstore() {
   cleanup
 }
 
+QUERY_LINES=()
+run_query() {
+  local home="$DIR/query" total=${BENCH_QUERY_RECORDS:-1000000} done=0 chunk json
+  start_shiplog_node "$home" 0
+  # Chunks of at most 2,000 transactions of 100 records: unordered
+  # transactions must commit within 10 minutes of signing.
+  while [ "$done" -lt "$total" ]; do
+    chunk=$(( (total - done) / 100 ))
+    [ "$chunk" -gt 2000 ] && chunk=2000
+    [ "$chunk" -lt 1 ] && chunk=1
+    json=$("$BIN" bench load --label fill --batch 100 --count "$chunk" --workers 4 --drain 120s \
+      --signer "$home:dev" --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))")
+    done=$((done + $(printf '%s' "$json" | sed -n 's/.*"committed_records":\([0-9]*\).*/\1/p')))
+    echo "filled $done of $total records" >&2
+  done
+  mapfile -t QUERY_LINES < <("$BIN" bench query --label query --requests 1000 \
+    --rest-url "http://127.0.0.1:$((BASE + 2))" --grpc-endpoint "127.0.0.1:$((BASE + 3))")
+  cleanup
+}
+
 [ -x "$BIN" ] || { echo "no shiplogd binary at $BIN: run make build" >&2; exit 1; }
 rm -rf "$DIR"
 mkdir -p "$DIR"
@@ -146,14 +169,24 @@ for s in $SCENARIOS; do
     batched) run_single batched 100 ;;
     localnet4) run_localnet4 ;;
     kvstore) run_kvstore ;;
+    query) run_query ;;
     *) echo "unknown scenario $s" >&2; exit 2 ;;
   esac
 done
 
-printf '\n%-10s %6s %10s %12s %8s %8s %8s %10s %9s\n' scenario batch records records/s p50_ms p95_ms p99_ms bytes/rec peak_MiB
+[ "${#RESULTS[@]}" -gt 0 ] &&
+  printf '\n%-10s %6s %10s %12s %8s %8s %8s %10s %9s\n' scenario batch records records/s p50_ms p95_ms p99_ms bytes/rec peak_MiB
 for r in "${RESULTS[@]}"; do
   IFS='|' read -r json bpr peak <<<"$r"
   field() { printf '%s' "$json" | sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
   printf '%-10s %6s %10s %12.0f %8.0f %8.0f %8.0f %10s %9s\n' "$(field label)" "$(field batch)" \
     "$(field committed_records)" "$(field records_per_second)" "$(field p50_ms)" "$(field p95_ms)" "$(field p99_ms)" "$bpr" "$peak"
 done
+
+if [ "${#QUERY_LINES[@]}" -gt 0 ]; then
+  printf '\n%-14s %10s %8s %8s\n' query records p50_ms p99_ms
+  for json in "${QUERY_LINES[@]}"; do
+    field() { printf '%s' "$json" | sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
+    printf '%-14s %10s %8s %8s\n' "$(field kind)" "$(field records)" "$(field p50_ms)" "$(field p99_ms)"
+  done
+fi
