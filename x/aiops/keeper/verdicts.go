@@ -43,8 +43,10 @@ func (k Keeper) SubmitVerdict(ctx context.Context, detector, orgID string, msg *
 	case err != nil:
 		return 0, false, errorsmod.Wrapf(err, "deployment %d", msg.DeploymentId)
 	}
+	// Permanent, unlike a window_end ahead of the block time, which a
+	// detector retries: hence another error class.
 	if msg.WindowEnd.Before(dep.CreatedAt) {
-		return 0, false, errorsmod.Wrapf(types.ErrInvalidTime, "window_end %s is before deployment %d was recorded (%s)", msg.WindowEnd.UTC().Format(time.RFC3339Nano), dep.Id, dep.CreatedAt.Format(time.RFC3339Nano))
+		return 0, false, errorsmod.Wrapf(types.ErrInvalidVerdict, "window_end %s is before deployment %d was recorded (%s)", msg.WindowEnd.UTC().Format(time.RFC3339Nano), dep.Id, dep.CreatedAt.Format(time.RFC3339Nano))
 	}
 	if msg.Phase == types.PHASE_CANARY && dep.Strategy != deploymentstypes.STRATEGY_CANARY {
 		return 0, false, errorsmod.Wrapf(types.ErrNotCanary, "deployment %d has strategy %s; canary verdicts need a canary deployment (submit phase post_deploy instead)", dep.Id, dep.Strategy.ShortName())

@@ -226,7 +226,7 @@ func TestSubmitVerdictRejections(t *testing.T) {
 			types.ErrInvalidTime, []string{"after the block time"}},
 		{"window before the deployment", func(m *types.MsgSubmitVerdict) {
 			m.WindowStart, m.WindowEnd = genesisTime.Add(-3*time.Hour), genesisTime.Add(-2*time.Hour)
-		}, false, types.ErrInvalidTime, []string{"is before deployment 1 was recorded"}},
+		}, false, types.ErrInvalidVerdict, []string{"is before deployment 1 was recorded"}},
 		{"window reversed", func(m *types.MsgSubmitVerdict) { m.WindowStart = m.WindowEnd }, false,
 			types.ErrInvalidTime, []string{"is not before window_end"}},
 		{"no phase", func(m *types.MsgSubmitVerdict) { m.Phase = types.PHASE_UNSPECIFIED }, false, types.ErrInvalidVerdict, []string{"phase"}},
