@@ -68,6 +68,15 @@ func (a *Agent) Run(ctx context.Context) error {
 			a.streamAnomalies(ctx, m)
 		}()
 	}
+	for id, name := range a.state.Pending() {
+		if an := a.analysisNamed(name); an != nil {
+			a.log.Info("resuming analysis", "deployment", id, "analysis", name)
+			a.StartAnalysis(ctx, *an, id)
+		} else {
+			a.log.Warn("pending analysis no longer configured; dropped", "deployment", id, "analysis", name)
+			_ = a.state.SetPending(id, "")
+		}
+	}
 	err := a.follow(ctx)
 	a.wg.Wait()
 	if errors.Is(err, context.Canceled) {
@@ -207,6 +216,15 @@ func (a *Agent) analysisFor(service, environment string) *Analysis {
 	return nil
 }
 
+func (a *Agent) analysisNamed(name string) *Analysis {
+	for i := range a.cfg.Analyses {
+		if a.cfg.Analyses[i].Name == name {
+			return &a.cfg.Analyses[i]
+		}
+	}
+	return nil
+}
+
 // StartAnalysis analyses a deployment in the background unless it already
 // is being analysed.
 func (a *Agent) StartAnalysis(ctx context.Context, an Analysis, deploymentID uint64) {
@@ -217,6 +235,9 @@ func (a *Agent) StartAnalysis(ctx context.Context, an Analysis, deploymentID uin
 	}
 	a.active[deploymentID] = true
 	a.mu.Unlock()
+	if err := a.state.SetPending(deploymentID, an.Name); err != nil {
+		a.log.Error("save state", "err", err)
+	}
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
@@ -225,11 +246,35 @@ func (a *Agent) StartAnalysis(ctx context.Context, an Analysis, deploymentID uin
 			delete(a.active, deploymentID)
 			a.mu.Unlock()
 		}()
-		if err := a.AnalyseDeployment(ctx, an, deploymentID); err != nil && ctx.Err() == nil {
+		var err error
+		for round := 1; ; round++ {
+			err = a.AnalyseDeployment(ctx, an, deploymentID)
+			if ctx.Err() != nil {
+				return // stopped: resumed at the next start
+			}
+			// Retries gave up on a transient failure (Prometheus or the node
+			// away for a while): try again later; verdicts already anchored
+			// are not submitted again.
+			if err == nil || IsPermanent(err) || round == analysisRounds {
+				break
+			}
+			a.log.Warn("analysis interrupted; trying again", "deployment", deploymentID, "in", a.cfg.Retry.Max, "err", err)
+			if sleepCtx(ctx, a.cfg.Retry.Max) != nil {
+				return
+			}
+		}
+		if err != nil {
 			a.log.Error("analysis failed", "deployment", deploymentID, "analysis", an.Name, "err", err)
+		}
+		if err := a.state.SetPending(deploymentID, ""); err != nil {
+			a.log.Error("save state", "err", err)
 		}
 	}()
 }
+
+// analysisRounds bounds how often an analysis that ran out of retries is
+// started over.
+const analysisRounds = 3
 
 // Wait blocks until every analysis started has ended.
 func (a *Agent) Wait() { a.wg.Wait() }

@@ -479,3 +479,31 @@ func TestAnomalyStreamDebounce(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, types.DigestString(want), d1)
 }
+
+func TestRunResumesPendingAnalyses(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Chain.PollInterval = 10 * time.Millisecond
+	chain := newFakeChain()
+	chain.deployments[1] = canaryDeployment(1)
+	a := newTestAgent(t, cfg, chain, &fakeProm{canary: 1})
+	a.now = func() time.Time { return created.Add(time.Hour) }
+	require.NoError(t, a.state.SetHeight(40))
+	require.NoError(t, a.state.SetPending(1, "checkout-canary"))
+	require.NoError(t, a.state.SetPending(2, "removed-analysis"))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- a.Run(ctx) }()
+	require.Eventually(t, func() bool {
+		return chain.verdictSubmissions() == 1 && len(a.state.Pending()) == 0
+	}, 10*time.Second, 10*time.Millisecond)
+	cancel()
+	require.NoError(t, <-done)
+	require.Len(t, chain.detectors, 1, "registered on start")
+
+	// The record on disk has nothing pending.
+	state, err := OpenState(cfg.StateDir)
+	require.NoError(t, err)
+	require.Empty(t, state.Pending())
+	require.Equal(t, int64(40), state.Height(), "the fake chain's latest block is 1: nothing new read")
+}

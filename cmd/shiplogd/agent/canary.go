@@ -59,12 +59,8 @@ func (a *Agent) AnalyseDeployment(ctx context.Context, an Analysis, deploymentID
 		"version", dep.Version, "analysis", an.Name, "windows", len(windows), "interval", an.Interval, "created", dep.CreatedAt.UTC())
 	vars := map[string]string{"service": dep.Service, "environment": dep.Environment, "version": dep.Version}
 	for _, w := range windows {
-		ready := w.End.Add(an.Delay)
-		if wait := ready.Sub(a.now()); wait > 0 {
-			a.log.Info("waiting for window", "deployment", dep.Id, "window", fmt.Sprintf("%d/%d", w.Index, w.Count), "ends", w.End, "in", wait.Round(time.Millisecond))
-			if err := sleepCtx(ctx, wait); err != nil {
-				return err
-			}
+		if err := a.waitForWindow(ctx, dep.Id, w, w.End.Add(an.Delay)); err != nil {
+			return err
 		}
 		// A deployment halted, rolled back or finished needs no more verdicts.
 		if err := a.retry.Retry(ctx, func(ctx context.Context) (err error) {
@@ -88,6 +84,25 @@ func (a *Agent) AnalyseDeployment(ctx context.Context, an Analysis, deploymentID
 	}
 	a.log.Info("analysis complete", "deployment", dep.Id, "analysis", an.Name)
 	return nil
+}
+
+// progressEvery is how often a long wait for a window logs its progress.
+const progressEvery = time.Minute
+
+// waitForWindow sleeps until ready, logging progress at least every
+// progressEvery for long analyses.
+func (a *Agent) waitForWindow(ctx context.Context, deploymentID uint64, w Window, ready time.Time) error {
+	for {
+		wait := ready.Sub(a.now())
+		if wait <= 0 {
+			return nil
+		}
+		a.log.Info("waiting for window", "deployment", deploymentID, "window", fmt.Sprintf("%d/%d", w.Index, w.Count),
+			"ends", w.End, "judged_in", wait.Round(time.Second))
+		if err := sleepCtx(ctx, min(wait, progressEvery)); err != nil {
+			return err
+		}
+	}
 }
 
 // JudgeWindow judges one window of a deployment and anchors the verdict,

@@ -24,6 +24,9 @@ type stateData struct {
 	Verdicts map[string]VerdictEntry `json:"verdicts"`
 	// Anomalies: last report time by anomaly metric name.
 	Anomalies map[string]time.Time `json:"anomalies"`
+	// Pending: analyses started and not finished, by deployment id, so a
+	// restarted agent resumes them (their block is already read).
+	Pending map[uint64]string `json:"pending"`
 }
 
 // VerdictEntry is one anchored verdict.
@@ -63,6 +66,9 @@ func OpenState(dir string) (*State, error) {
 	}
 	if s.data.Anomalies == nil {
 		s.data.Anomalies = map[string]time.Time{}
+	}
+	if s.data.Pending == nil {
+		s.data.Pending = map[uint64]string{}
 	}
 	return s, nil
 }
@@ -111,6 +117,30 @@ func (s *State) RecordAnomaly(name string, t time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.data.Anomalies[name] = t
+	return s.saveLocked()
+}
+
+// Pending returns the unfinished analyses: analysis name by deployment id.
+func (s *State) Pending() map[uint64]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[uint64]string, len(s.data.Pending))
+	for k, v := range s.data.Pending {
+		out[k] = v
+	}
+	return out
+}
+
+// SetPending records that the analysis of a deployment started (analysis
+// non-empty) or ended (empty).
+func (s *State) SetPending(deploymentID uint64, analysis string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if analysis == "" {
+		delete(s.data.Pending, deploymentID)
+	} else {
+		s.data.Pending[deploymentID] = analysis
+	}
 	return s.saveLocked()
 }
 
