@@ -179,11 +179,10 @@ func (k Keeper) Evaluate(ctx context.Context, environment, orgID string, digests
 			continue
 		}
 		for _, r := range policy.Requirements {
-			evidence, err := k.evidenceFor(ctx, digest, r, &keys)
+			ids, reason, err := k.checkRequirement(ctx, digest, r, orgID, environment, now, &keys)
 			if err != nil {
 				return dec, err
 			}
-			ids, reason := checkRequirement(r, evidence, orgID, environment, now)
 			if reason != "" {
 				dec.Unmet = append(dec.Unmet, deploymentstypes.UnmetRequirement{ArtifactDigest: digest, Requirement: r.Name, Reason: reason})
 				continue
@@ -223,107 +222,119 @@ func (c *keyCache) get(ctx context.Context, id string) (types.AttestorKey, error
 	return key, nil
 }
 
-// evidenceFor returns the attestations of r's predicate type about digest
-// that still count (not revoked, key not revoked at their height): for each
-// organisation r accepts (all that attested, in id order, when it names
-// none), that organisation's newest maxEvidencePerOrganization, newest first.
-func (k Keeper) evidenceFor(ctx context.Context, digest string, r types.Requirement, keys *keyCache) ([]types.Attestation, error) {
+// walkEvidence visits the attestations of r's predicate type about digest
+// that still count (not revoked, key not revoked at their height),
+// organisation by organisation — those r accepts in its order, or, when it
+// names none, every one that attested, in id order — each organisation's
+// newest first, at most maxEvidencePerOrganization of them. visit says
+// whether to skip the rest of this organisation's and whether to stop.
+func (k Keeper) walkEvidence(ctx context.Context, digest string, r types.Requirement, keys *keyCache,
+	visit func(a types.Attestation) (nextOrg, stop bool),
+) error {
 	subject := types.EvidenceSubject(digest, r.PredicateType)
 	orgs := r.AttestorOrganizations
 	if len(orgs) == 0 {
 		it, err := k.EvidenceOrganizations.Iterate(ctx, collections.NewPrefixedPairRange[string, string](subject))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for ; it.Valid() && len(orgs) < maxEvidenceOrganizations; it.Next() {
 			key, err := it.Key()
 			if err != nil {
 				it.Close()
-				return nil, err
+				return err
 			}
 			orgs = append(orgs, key.K2())
 		}
 		if err := it.Close(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	var out []types.Attestation
 	for _, org := range orgs {
-		it, err := k.Evidence.Iterate(ctx, collections.NewSuperPrefixedTripleRangeReversed[string, string, uint64](subject, org))
-		if err != nil {
-			return nil, err
-		}
-		for read := 0; it.Valid() && read < maxEvidencePerOrganization; it.Next() {
-			read++
-			key, err := it.Key()
-			if err != nil {
-				it.Close()
-				return nil, err
-			}
-			a, err := k.Attestations.Get(ctx, key.K3())
-			if err != nil {
-				it.Close()
-				return nil, errorsmod.Wrapf(err, "indexed attestation %d", key.K3())
-			}
-			if a.Revoked {
-				continue
-			}
-			signer, err := keys.get(ctx, a.KeyId)
-			if err != nil {
-				it.Close()
-				return nil, err
-			}
-			if countsAt(signer, a.CreatedHeight) {
-				out = append(out, a)
-			}
-		}
-		if err := it.Close(); err != nil {
-			return nil, err
+		stop, err := k.walkOrganizationEvidence(ctx, subject, org, keys, visit)
+		if err != nil || stop {
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
-// checkRequirement returns the attestations among evidence that satisfy r,
-// or a reason why r is unmet.
-func checkRequirement(r types.Requirement, evidence []types.Attestation, orgID, environment string, now time.Time) ([]uint64, string) {
+func (k Keeper) walkOrganizationEvidence(ctx context.Context, subject, org string, keys *keyCache,
+	visit func(a types.Attestation) (nextOrg, stop bool),
+) (bool, error) {
+	it, err := k.Evidence.Iterate(ctx, collections.NewSuperPrefixedTripleRangeReversed[string, string, uint64](subject, org))
+	if err != nil {
+		return false, err
+	}
+	defer it.Close()
+	for read := 0; it.Valid() && read < maxEvidencePerOrganization; it.Next() {
+		read++
+		key, err := it.Key()
+		if err != nil {
+			return false, err
+		}
+		a, err := k.Attestations.Get(ctx, key.K3())
+		if err != nil {
+			return false, errorsmod.Wrapf(err, "indexed attestation %d", key.K3())
+		}
+		if a.Revoked {
+			continue
+		}
+		signer, err := keys.get(ctx, a.KeyId)
+		if err != nil {
+			return false, err
+		}
+		if !countsAt(signer, a.CreatedHeight) {
+			continue
+		}
+		nextOrg, stop := visit(a)
+		if stop || nextOrg {
+			return stop, nil
+		}
+	}
+	return false, nil
+}
+
+// checkRequirement returns the attestations that satisfy r for digest —
+// each accepted organisation's newest one that passes every constraint,
+// until min_organizations of them are found — or a reason why r is unmet.
+func (k Keeper) checkRequirement(ctx context.Context, digest string, r types.Requirement, orgID, environment string, now time.Time, keys *keyCache) ([]uint64, string, error) {
+	need := r.MinOrgs()
 	var ids []uint64
 	var orgs []string
 	var firstRejection string
 	seen := false
-	for _, a := range evidence {
-		if a.PredicateType != r.PredicateType {
-			continue
-		}
+	err := k.walkEvidence(ctx, digest, r, keys, func(a types.Attestation) (bool, bool) {
 		seen = true
 		if why := rejection(r, a, orgID, environment, now); why != "" {
 			if firstRejection == "" {
 				firstRejection = fmt.Sprintf("attestation %d %s", a.Id, why)
 			}
-			continue
+			return false, false
 		}
 		ids = append(ids, a.Id)
-		if !slices.Contains(orgs, a.OrganizationId) {
-			orgs = append(orgs, a.OrganizationId)
-		}
+		orgs = append(orgs, a.OrganizationId)
+		return true, len(orgs) >= need
+	})
+	if err != nil {
+		return nil, "", err
 	}
-	need := r.MinOrgs()
 	switch {
 	case len(orgs) >= need:
-		return ids, ""
+		return ids, "", nil
 	case !seen && len(r.AttestorOrganizations) > 0:
-		return nil, fmt.Sprintf("no valid %s attestation from %s", r.PredicateType, strings.Join(r.AttestorOrganizations, ", "))
+		return nil, fmt.Sprintf("no valid %s attestation from %s", r.PredicateType, strings.Join(r.AttestorOrganizations, ", ")), nil
 	case !seen:
-		return nil, fmt.Sprintf("no valid %s attestation", r.PredicateType)
+		return nil, fmt.Sprintf("no valid %s attestation", r.PredicateType), nil
 	case len(orgs) == 0:
-		return nil, firstRejection
+		return nil, firstRejection, nil
 	}
 	slices.Sort(orgs)
 	reason := fmt.Sprintf("needs %s attestations from %d distinct organizations, found %d (%s)", r.PredicateType, need, len(orgs), strings.Join(orgs, ", "))
 	if firstRejection != "" {
 		reason += "; " + firstRejection
 	}
-	return nil, reason
+	return nil, reason, nil
 }
 
 // rejection says why attestation a does not satisfy r, or "" if it does.

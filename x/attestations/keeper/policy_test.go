@@ -395,8 +395,9 @@ func TestEvaluateRevocations(t *testing.T) {
 	late := f.attest(t, f.acmeCI, acmeKey, ptSLSA, slsaFrom(goodBuilder, "https://github.com/acme/api2"))
 	f.ctx = f.ctx.WithBlockHeight(30)
 
+	// The decision names the newest satisfying attestation.
 	dec := f.evaluate(t, "acme")
-	require.Equal(t, []uint64{early, late}, dec.AttestationIds)
+	require.Equal(t, []uint64{late}, dec.AttestationIds)
 
 	// The key is revoked from height 15: the attestation of height 20 no
 	// longer counts, the one of height 12 does.
