@@ -84,6 +84,12 @@ func (ab AppModuleBasic) GetTxCmd() *cobra.Command {
 	return cli.GetTxCmd(ab.ac)
 }
 
+// GetQueryCmd returns the hand-written verdict queries; autocli adds the
+// others to the same command (see AutoCLIOptions).
+func (ab AppModuleBasic) GetQueryCmd() *cobra.Command {
+	return cli.GetQueryCmd(ab.ac)
+}
+
 // AppModule is the aiops module.
 type AppModule struct {
 	AppModuleBasic

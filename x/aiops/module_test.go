@@ -18,6 +18,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
+	"github.com/cosmos/cosmos-sdk/types/query"
 	gogoproto "github.com/cosmos/gogoproto/proto"
 	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/require"
@@ -25,6 +26,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoregistry"
 
 	"github.com/shiplog/shiplog/x/aiops"
+	"github.com/shiplog/shiplog/x/aiops/client/cli"
 	"github.com/shiplog/shiplog/x/aiops/keeper"
 	"github.com/shiplog/shiplog/x/aiops/types"
 	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
@@ -169,7 +171,8 @@ func TestAutoCLIOptions(t *testing.T) {
 		AddTxConnFlags:    flags.AddTxFlagsToCmd,
 	}
 	require.NoError(t, b.ValidateAndComplete())
-	root := &cobra.Command{Use: "aiops"}
+	// As autocli enhances the module's custom query command.
+	root := am.GetQueryCmd()
 	root.SetContext(context.Background())
 	require.NoError(t, b.AddQueryServiceCommands(root, opts.Query))
 	find := func(name string) *cobra.Command {
@@ -184,6 +187,13 @@ func TestAutoCLIOptions(t *testing.T) {
 	verdicts := find("verdicts")
 	require.NoError(t, verdicts.Flags().Set("outcome", "fail"))
 	require.NoError(t, verdicts.Flags().Set("deployment-id", "4"))
+	require.NoError(t, verdicts.Flags().Set("page-limit", "2"))
+	req, err := cli.VerdictsRequestFromFlags(verdicts.Flags())
+	require.NoError(t, err)
+	require.Equal(t, &types.QueryVerdictsRequest{DeploymentId: 4, Outcome: types.OUTCOME_FAIL, Pagination: &query.PageRequest{Limit: 2}}, req)
+	require.NoError(t, verdicts.Flags().Set("outcome", "maybe"))
+	_, err = cli.VerdictsRequestFromFlags(verdicts.Flags())
+	require.ErrorContains(t, err, "want pass, marginal or fail")
 	suspects := find("suspects")
 	require.NoError(t, suspects.Flags().Set("time", "2026-03-01T00:00:00Z"))
 	for _, fl := range []string{"incident-id", "service", "environment", "limit"} {
