@@ -29,8 +29,10 @@ import (
 // reports exactly its baseline's values.
 type demoExporter struct {
 	scrapes atomic.Int64
-	srv     *http.Server
-	URL     string
+	// spike makes checkout's queue depth jump (the streamed anomaly).
+	spike atomic.Bool
+	srv   *http.Server
+	URL   string
 }
 
 func startExporter(t *testing.T) *demoExporter {
@@ -72,6 +74,12 @@ func (e *demoExporter) serve(w http.ResponseWriter, _ *http.Request) {
 	fmt.Fprintf(&b, "demo_error_ratio{service=%q,track=%q} %g\n", "checkout", "canary", ratio(0.200, 5))
 	fmt.Fprintf(&b, "demo_error_ratio{service=%q,track=%q} %g\n", "search", "baseline", searchErr)
 	fmt.Fprintf(&b, "demo_error_ratio{service=%q,track=%q} %g\n", "search", "canary", searchErr)
+	b.WriteString("# HELP demo_queue_depth Jobs waiting in the queue.\n# TYPE demo_queue_depth gauge\n")
+	depth := 10 + jitter(n, 7)
+	if e.spike.Load() {
+		depth = 60
+	}
+	fmt.Fprintf(&b, "demo_queue_depth{service=%q} %g\n", "checkout", depth)
 	_, _ = w.Write([]byte(b.String()))
 }
 
@@ -187,6 +195,7 @@ prometheus:
 detector:
   name: canary-judge
   version: 1.0.0
+  config_digest: sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
   description: system test agent
 state_dir: %s
 evidence:
@@ -197,7 +206,20 @@ retry:
   max: 2s
   attempts: 6
 analyses:
-%s
+%s%s`
+
+// anomalyConfig streams checkout's queue depth to the anomaly detector.
+const anomalyConfig = `anomalies:
+  - name: queue_depth
+    service: checkout
+    environment: production
+    query: demo_queue_depth{service="checkout"}
+    step: 1s
+    threshold: 0.3
+    warmup: 20
+    lookback: 60s
+    window: 30
+    debounce: 5s
 `
 
 const analysisTemplate = `  - name: %[1]s-canary
@@ -238,7 +260,8 @@ type verdictsJSON struct {
 // TestAIOpsAgent: the real agent judges two canary deployments from a real
 // Prometheus server: the degraded one FAILs, is halted on chain and a
 // CometBFT subscriber receives rollback_required; the healthy one PASSes and
-// stays in progress. A second agent with an empty local record finds the
+// stays in progress. A jump of a streamed metric is reported as an anomaly.
+// A second agent with an empty local record finds the
 // verdicts on chain and submits nothing again.
 func TestAIOpsAgent(t *testing.T) {
 	exporter := startExporter(t)
@@ -258,15 +281,15 @@ func TestAIOpsAgent(t *testing.T) {
 
 	dir := t.TempDir()
 	analyses := fmt.Sprintf(analysisTemplate, "checkout") + fmt.Sprintf(analysisTemplate, "search")
-	writeConfig := func(name, state string) string {
+	writeConfig := func(name, state, anomalies string) string {
 		path := filepath.Join(dir, name)
-		cfg := fmt.Sprintf(agentConfigTemplate, n.GRPCPort, n.RPCPort, n.Home, promURL, state, filepath.Join(dir, "evidence"), analyses)
+		cfg := fmt.Sprintf(agentConfigTemplate, n.GRPCPort, n.RPCPort, n.Home, promURL, state, filepath.Join(dir, "evidence"), analyses, anomalies)
 		require.NoError(t, os.WriteFile(path, []byte(cfg), 0o600))
 		return path
 	}
 	agentHome := filepath.Join(dir, "agent-home")
 	agent := startProcess(t, "agent", filepath.Join(dir, "agent.log"), n.Bin,
-		"aiops", "watch", "--config", writeConfig("agent.yaml", filepath.Join(dir, "state")), "--home", agentHome)
+		"aiops", "watch", "--config", writeConfig("agent.yaml", filepath.Join(dir, "state"), anomalyConfig), "--home", agentHome)
 	waitLog := func(p *process, what string, timeout time.Duration) {
 		t.Helper()
 		deadline := time.Now().Add(timeout)
@@ -283,6 +306,7 @@ func TestAIOpsAgent(t *testing.T) {
 		}
 	}
 	waitLog(agent, "following blocks", 30*time.Second)
+	agentStarted := time.Now()
 
 	record := func(service, externalID string) {
 		n.Commit("tx", "deployments", "record", service, "production", "2.0.0",
@@ -333,13 +357,46 @@ func TestAIOpsAgent(t *testing.T) {
 	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments/2"), &dep))
 	require.Equal(t, "DEPLOYMENT_STATUS_IN_PROGRESS", dep.Deployment.Status)
 	waitLog(agent, "analysis complete", 10*time.Second)
+
+	// The streamed queue depth jumps once the detector has warmed up (on
+	// the history read at the start and the points since): the agent
+	// reports the anomaly.
+	if wait := 10*time.Second - time.Since(agentStarted); wait > 0 {
+		time.Sleep(wait)
+	}
+	spikeAt := time.Now()
+	exporter.spike.Store(true)
+	var anomalies struct {
+		Anomalies []struct {
+			Metric         string    `json:"metric"`
+			Score          string    `json:"score"`
+			Onset          time.Time `json:"onset"`
+			EvidenceDigest string    `json:"evidence_digest"`
+			IncidentID     string    `json:"incident_id"`
+		} `json:"anomalies"`
+	}
+	deadline = time.Now().Add(30 * time.Second)
+	for {
+		require.NoError(t, getJSON(n.REST("/shiplog/aiops/v1/anomalies?service=checkout&environment=production"), &anomalies))
+		if len(anomalies.Anomalies) > 0 && anomalies.Anomalies[len(anomalies.Anomalies)-1].Onset.After(spikeAt.Add(-2*time.Second)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no anomaly after the spike within 30s (%+v); agent log:\n%s", anomalies, agent.tail())
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	last := anomalies.Anomalies[len(anomalies.Anomalies)-1]
+	require.Equal(t, "queue_depth", last.Metric)
+	require.Regexp(t, `^sha256:[0-9a-f]{64}$`, last.EvidenceDigest)
+	t.Logf("anomaly reported: score %s, onset %s (spike at %s), incident %s", last.Score, last.Onset, spikeAt.UTC(), last.IncidentID)
 	agent.stop()
 	t.Logf("agent log:\n%s", agent.tail())
 
 	// A second agent without the local record reads the chain from block 1
 	// again: it finds its verdict on chain and submits nothing.
 	again := startProcess(t, "agent-2", filepath.Join(dir, "agent-2.log"), n.Bin,
-		"aiops", "watch", "--config", writeConfig("agent-2.yaml", filepath.Join(dir, "state-2")), "--home", agentHome)
+		"aiops", "watch", "--config", writeConfig("agent-2.yaml", filepath.Join(dir, "state-2"), ""), "--home", agentHome)
 	waitLog(again, "verdict already on chain", 30*time.Second)
 	waitLog(again, "analysis complete", 10*time.Second)
 	again.stop()

@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -120,6 +121,9 @@ func (a *Agent) streamAnomalies(ctx context.Context, m AnomalyMetric) {
 	}
 }
 
+// onsetSettle is how long after its onset an anomaly is submitted.
+const onsetSettle = 2 * time.Second
+
 // AnomalyEvidence is the evidence digest of a report's window: the judge's
 // canonical encoding with the window as the one metric's canary side.
 func AnomalyEvidence(metric string, window []float64) (string, error) {
@@ -143,9 +147,20 @@ func (a *Agent) reportAnomaly(ctx context.Context, m AnomalyMetric, r Report) er
 	if err := msg.Validate(); err != nil {
 		return err
 	}
+	// The chain refuses an onset after its last block time, which trails
+	// the wall clock by about a block: a fresh point waits a moment.
+	if wait := r.Onset.Add(onsetSettle).Sub(a.now()); wait > 0 {
+		if err := sleepCtx(ctx, wait); err != nil {
+			return err
+		}
+	}
 	return a.retry.Retry(ctx, func(ctx context.Context) error {
 		res, err := a.chain.Submit(ctx, msg)
-		if err != nil {
+		switch {
+		case errors.Is(err, types.ErrInvalidTime):
+			// The onset is a fresh point: the block time catches up.
+			return fmt.Errorf("report anomaly: %w", err)
+		case err != nil:
 			return chainError("report anomaly", err)
 		}
 		a.log.Info("anomaly reported", "metric", m.Name, "onset", r.Onset, "score", msg.Score, "tx", res.Hash, "height", res.Height)

@@ -66,6 +66,9 @@ type TxError struct {
 }
 
 func (e *TxError) Error() string {
+	if e.Hash == "" && e.Code == 0 {
+		return "tx refused: " + e.Log
+	}
 	return fmt.Sprintf("tx %s refused: %s code %d: %s", e.Hash, e.Codespace, e.Code, e.Log)
 }
 

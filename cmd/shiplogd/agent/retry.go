@@ -56,6 +56,9 @@ func (b Backoff) Retry(ctx context.Context, op func(ctx context.Context) error) 
 		if IsPermanent(err) {
 			return err
 		}
+		if cerr := ctx.Err(); cerr != nil {
+			return fmt.Errorf("%w (last error: %w)", cerr, err)
+		}
 		if attempt >= attempts {
 			return fmt.Errorf("gave up after %d attempts: %w", attempt, err)
 		}
