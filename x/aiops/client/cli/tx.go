@@ -45,6 +45,10 @@ func GetTxCmd(ac address.Codec) *cobra.Command {
 		RunE:                       client.ValidateCmd,
 	}
 	cmd.AddCommand(NewRegisterDetectorCmd(ac), NewSubmitVerdictCmd(ac, os.Stdin), NewReportAnomalyCmd(ac))
+	// A refused verdict's error names the metric; the usage text would bury it.
+	for _, c := range cmd.Commands() {
+		c.SilenceUsage = true
+	}
 	return cmd
 }
 
