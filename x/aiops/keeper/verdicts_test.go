@@ -2,6 +2,7 @@ package keeper_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -276,4 +277,29 @@ func TestSampleGas(t *testing.T) {
 	n := uint64(with.SampleCount())
 	require.Equal(t, uint64(160), n)
 	require.GreaterOrEqual(t, gasOf(with), without+n*types.DefaultSampleGas)
+}
+
+// The order of metric results, group scores and samples in a verdict does
+// not matter: the chain compares by name.
+func TestVerdictOrderDoesNotMatter(t *testing.T) {
+	f := newFixture(t)
+	f.register(t, f.detector, "1.0.0")
+	for i, withSamples := range []bool{true, false} {
+		m := verdict(t, f.detector, 1, "1.0.0", marginal, withSamples)
+		m.WindowEnd = m.WindowEnd.Add(time.Duration(i) * time.Second)
+		slices.Reverse(m.Metrics)
+		slices.Reverse(m.Groups)
+		slices.Reverse(m.Samples)
+		f.submit(t, m)
+	}
+}
+
+// A sample beyond the judge's fixed-point range is refused, naming it.
+func TestSampleOutOfRange(t *testing.T) {
+	f := newFixture(t)
+	f.register(t, f.detector, "1.0.0")
+	m := verdict(t, f.detector, 1, "1.0.0", pass, true)
+	m.Samples[0].Canary[3] = 2e12
+	m.EvidenceDigest = evidenceOf(t, m.Samples)
+	f.requireRejected(t, m, types.ErrInvalidSamples, "canary sample 3 is 2e+12")
 }
