@@ -75,7 +75,8 @@ func (e *demoExporter) serve(w http.ResponseWriter, _ *http.Request) {
 	fmt.Fprintf(&b, "demo_error_ratio{service=%q,track=%q} %g\n", "search", "baseline", searchErr)
 	fmt.Fprintf(&b, "demo_error_ratio{service=%q,track=%q} %g\n", "search", "canary", searchErr)
 	b.WriteString("# HELP demo_queue_depth Jobs waiting in the queue.\n# TYPE demo_queue_depth gauge\n")
-	depth := 10 + jitter(n, 7)
+	// A steady queue, so the only surprise is the jump.
+	depth := 10.0
 	if e.spike.Load() {
 		depth = 60
 	}
@@ -215,7 +216,7 @@ const anomalyConfig = `anomalies:
     environment: production
     query: demo_queue_depth{service="checkout"}
     step: 1s
-    threshold: 0.3
+    threshold: 0.5
     warmup: 20
     lookback: 60s
     window: 30
@@ -289,7 +290,7 @@ func TestAIOpsAgent(t *testing.T) {
 	}
 	agentHome := filepath.Join(dir, "agent-home")
 	agent := startProcess(t, "agent", filepath.Join(dir, "agent.log"), n.Bin,
-		"aiops", "watch", "--config", writeConfig("agent.yaml", filepath.Join(dir, "state"), anomalyConfig), "--home", agentHome)
+		"aiops", "watch", "--config", writeConfig("agent.yaml", filepath.Join(dir, "state"), anomalyConfig), "--home", agentHome, "--log-level", "debug")
 	waitLog := func(p *process, what string, timeout time.Duration) {
 		t.Helper()
 		deadline := time.Now().Add(timeout)

@@ -18,6 +18,7 @@ type anomalyStream struct {
 	detector *anomaly.Detector
 	last     time.Time // timestamp of the last point scored
 	window   []float64 // the most recent points, at most m.Window
+	onScore  func(p pointValue, score float64)
 }
 
 func newAnomalyStream(m AnomalyMetric) *anomalyStream {
@@ -51,6 +52,9 @@ func (s *anomalyStream) feed(points []pointValue, lastReport *time.Time) []Repor
 			continue
 		}
 		score := s.detector.Score(p.T, p.V)
+		if s.onScore != nil {
+			s.onScore(p, score)
+		}
 		s.window = append(s.window, p.V)
 		if len(s.window) > s.m.Window {
 			s.window = s.window[len(s.window)-s.m.Window:]
@@ -77,6 +81,11 @@ type pointValue struct {
 func (a *Agent) streamAnomalies(ctx context.Context, m AnomalyMetric) {
 	s := newAnomalyStream(m)
 	s.last = a.now().Add(-m.Lookback)
+	s.onScore = func(p pointValue, score float64) {
+		if score > 0 {
+			a.log.Debug("anomaly score", "metric", m.Name, "at", p.T, "value", p.V, "score", score)
+		}
+	}
 	lastReport, _ := a.state.LastAnomaly(m.Name)
 	a.log.Info("streaming metric to the anomaly detector", "metric", m.Name, "service", m.Service, "environment", m.Environment, "step", m.Step, "threshold", m.Threshold)
 	for {
@@ -101,6 +110,9 @@ func (a *Agent) streamAnomalies(ctx context.Context, m AnomalyMetric) {
 					return
 				}
 				a.log.Warn("anomaly query failed", "metric", m.Name, "err", err)
+			}
+			if len(points) > 0 {
+				a.log.Debug("anomaly points", "metric", m.Name, "points", len(points), "first", points[0].T, "last", points[len(points)-1].T)
 			}
 			for _, r := range s.feed(points, &lastReport) {
 				if err := a.reportAnomaly(ctx, m, r); err != nil {
