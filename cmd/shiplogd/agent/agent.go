@@ -163,11 +163,18 @@ func (a *Agent) follow(ctx context.Context) error {
 			return fmt.Errorf("latest height: %w", err)
 		}
 		for ; next <= latest; next++ {
-			var events []abciEvent
-			err := a.retry.Retry(ctx, func(ctx context.Context) (err error) {
-				events, err = a.chain.BlockEvents(ctx, next)
-				return err
-			})
+			events, err := a.chain.BlockEvents(ctx, next)
+			if err != nil && next == latest {
+				// The node reports a height before its results are
+				// stored: read it at the next poll.
+				break
+			}
+			if err != nil {
+				err = a.retry.Retry(ctx, func(ctx context.Context) (err error) {
+					events, err = a.chain.BlockEvents(ctx, next)
+					return err
+				})
+			}
 			if err != nil {
 				return fmt.Errorf("events of block %d: %w", next, err)
 			}
