@@ -320,6 +320,8 @@ func (c *Config) Validate() error {
 		return errf("key.name (the detector key) is required")
 	case !slices.Contains([]string{"test", "file", "os", "memory", "kwallet", "pass"}, c.Key.Backend):
 		return errf("key.backend %q: want test, file, os, kwallet, pass or memory", c.Key.Backend)
+	case c.Key.Home == "" && (c.Key.Backend == "test" || c.Key.Backend == "file"):
+		return errf("key.home (the keyring's folder) is required with backend %s", c.Key.Backend)
 	case c.Prometheus.URL == "":
 		return errf("prometheus.url is required")
 	case !strings.HasPrefix(c.Prometheus.URL, "http://") && !strings.HasPrefix(c.Prometheus.URL, "https://"):
@@ -344,12 +346,18 @@ func (c *Config) Validate() error {
 		return errf("detector.description is longer than %d bytes", types.MaxDescriptionLength)
 	}
 	names := map[string]bool{}
+	targets := map[string]string{}
 	for i := range c.Analyses {
 		a := &c.Analyses[i]
 		if names[a.Name] {
 			return errf("analyses[%d]: name %q used twice", i, a.Name)
 		}
 		names[a.Name] = true
+		target := a.Service + "/" + a.Environment
+		if other, ok := targets[target]; ok && a.Service != "" {
+			return errf("analyses[%d] (%s): %s is already judged by analysis %q; one analysis per service and environment", i, a.Name, target, other)
+		}
+		targets[target] = a.Name
 		if err := a.Validate(); err != nil {
 			return errf("analyses[%d] (%s): %v", i, a.Name, err)
 		}

@@ -136,6 +136,8 @@ func TestParseConfigErrors(t *testing.T) {
 		"confidence out":         {"    pass: 95", "    confidence: 0.3\n    pass: 95", "confidence"},
 		"bad samples":            {"    pass: 95", "    samples: sometimes\n    pass: 95", `samples "sometimes"`},
 		"duplicate analysis":     {"anomalies:", "  - name: checkout-canary\n    service: x\nanomalies:", `name "checkout-canary" used twice`},
+		"same target twice":      {"anomalies:", "  - name: other\n    service: checkout\n    environment: production\nanomalies:", `checkout/production is already judged by analysis "checkout-canary"`},
+		"no key home":            {"  home: /tmp/keys\n", "", "key.home"},
 		"anomaly threshold":      {"threshold: 0.8", "threshold: 1.5", "threshold 1.5 is outside (0, 1]"},
 		"anomaly without query":  {"    query: sum(rate(http_requests_total{app=\"checkout\",code=~\"5..\"}[1m]))\n", "", "query is required"},
 		"anomaly without target": {"  - name: checkout_error_rate\n    service: checkout\n", "  - name: checkout_error_rate\n", "service and environment are required"},
@@ -150,7 +152,7 @@ func TestParseConfigErrors(t *testing.T) {
 	}
 	_, err := ParseConfig(nil)
 	require.ErrorContains(t, err, "empty file")
-	_, err = ParseConfig([]byte("chain: {grpc: x, rpc: http://x, chain_id: c}\nkey: {name: k}\nprometheus: {url: http://p}\nstate_dir: s\ndetector: {name: d, version: '1'}\n"))
+	_, err = ParseConfig([]byte("chain: {grpc: x, rpc: http://x, chain_id: c}\nkey: {name: k, home: h}\nprometheus: {url: http://p}\nstate_dir: s\ndetector: {name: d, version: '1'}\n"))
 	require.ErrorContains(t, err, "nothing to do")
 }
 
