@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shiplog/shiplog/x/internal/consortiumtest"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/shiplog/shiplog/x/aiops/keeper"
@@ -33,7 +35,7 @@ func TestGenesisRoundTrip(t *testing.T) {
 
 	g := newFixture(t)
 	g.deps = f.deps
-	g.k = keeper.NewKeeper(g.cdc, runtimeService(g), ac, fakeConsortium{}, f.deps, f.incs, g.authority)
+	g.k = keeper.NewKeeper(g.cdc, runtimeService(g), ac, consortiumtest.Keeper{}, f.deps, f.incs, g.authority)
 	clearStore(t, g)
 	require.NoError(t, g.k.InitGenesis(g.ctx, decoded))
 	require.Equal(t, f.dump(t), g.dump(t))

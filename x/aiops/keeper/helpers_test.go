@@ -27,26 +27,8 @@ import (
 	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
 	incidentstypes "github.com/shiplog/shiplog/x/incidents/types"
+	"github.com/shiplog/shiplog/x/internal/consortiumtest"
 )
-
-// fakeConsortium answers RequireRole from a fixed member table, with the
-// same error classes as the consortium keeper.
-type fakeConsortium struct {
-	members map[string]consortiumtypes.Member
-}
-
-func (f fakeConsortium) RequireRole(_ context.Context, addr sdk.AccAddress, role consortiumtypes.Role) (consortiumtypes.Member, error) {
-	m, ok := f.members[string(addr)]
-	switch {
-	case !ok:
-		return m, errorsmod.Wrapf(consortiumtypes.ErrNotMember, "%X", []byte(addr))
-	case !m.Active:
-		return m, errorsmod.Wrapf(consortiumtypes.ErrInactiveMember, "%s", m.Address)
-	case !m.HasRole(role):
-		return m, errorsmod.Wrapf(consortiumtypes.ErrMissingRole, "%s needs %s", m.Address, role.ShortName())
-	}
-	return m, nil
-}
 
 // fakeDeployments holds deployment records and halts them like the
 // deployments keeper.
@@ -206,7 +188,7 @@ func newFixture(t testing.TB) *fixture {
 	f.deps.add(3, "web", "prod", deploymentstypes.STRATEGY_CANARY, deploymentstypes.DEPLOYMENT_STATUS_SUCCEEDED, created, digest("web-3"))
 	f.deps.add(4, "web", "prod", deploymentstypes.STRATEGY_CANARY, deploymentstypes.DEPLOYMENT_STATUS_IN_PROGRESS, created, digest("web-4"))
 
-	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), ac, fakeConsortium{members: members}, f.deps, f.incs, f.authority)
+	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), ac, consortiumtest.Keeper{Members: members}, f.deps, f.incs, f.authority)
 	f.msgs = keeper.NewMsgServerImpl(f.k)
 	f.queries = keeper.NewQueryServerImpl(f.k)
 	f.ctx = tctx.Ctx.WithBlockTime(genesisTime).WithBlockHeight(10).WithEventManager(sdk.NewEventManager())

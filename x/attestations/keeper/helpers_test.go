@@ -2,12 +2,10 @@ package keeper_test
 
 import (
 	"bytes"
-	"context"
 	"testing"
 	"time"
 
 	"cosmossdk.io/core/address"
-	errorsmod "cosmossdk.io/errors"
 	"github.com/cosmos/cosmos-sdk/codec"
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
@@ -23,32 +21,8 @@ import (
 	"github.com/shiplog/shiplog/x/attestations/types"
 	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
+	"github.com/shiplog/shiplog/x/internal/consortiumtest"
 )
-
-// fakeConsortium answers RequireRole from a fixed member table and
-// HasOrganization from a fixed set, with the same error classes as the
-// consortium keeper.
-type fakeConsortium struct {
-	members map[string]consortiumtypes.Member
-	orgs    map[string]bool
-}
-
-func (f fakeConsortium) RequireRole(_ context.Context, addr sdk.AccAddress, role consortiumtypes.Role) (consortiumtypes.Member, error) {
-	m, ok := f.members[string(addr)]
-	switch {
-	case !ok:
-		return m, errorsmod.Wrapf(consortiumtypes.ErrNotMember, "%X", []byte(addr))
-	case !m.Active:
-		return m, errorsmod.Wrapf(consortiumtypes.ErrInactiveMember, "%s", m.Address)
-	case !m.HasRole(role):
-		return m, errorsmod.Wrapf(consortiumtypes.ErrMissingRole, "%s needs %s", m.Address, role.ShortName())
-	}
-	return m, nil
-}
-
-func (f fakeConsortium) HasOrganization(_ context.Context, id string) (bool, error) {
-	return f.orgs[id], nil
-}
 
 var (
 	genesisTime = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -140,7 +114,7 @@ func newFixture(t testing.TB) *fixture {
 	f.authority = mustString(t, ac, authtypes.NewModuleAddress(consortiumtypes.ModuleName))
 	orgs := map[string]bool{"acme": true, "globex": true, "initech": true}
 
-	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), ac, fakeConsortium{members: members, orgs: orgs}, f.authority)
+	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), ac, consortiumtest.Keeper{Members: members, Orgs: orgs}, f.authority)
 	f.msgs = keeper.NewMsgServerImpl(f.k)
 	f.queries = keeper.NewQueryServerImpl(f.k)
 	f.ctx = tctx.Ctx.WithBlockTime(genesisTime).WithBlockHeight(10).WithEventManager(sdk.NewEventManager())

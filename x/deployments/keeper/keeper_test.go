@@ -2,7 +2,6 @@ package keeper_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"testing"
@@ -10,7 +9,6 @@ import (
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/address"
-	errorsmod "cosmossdk.io/errors"
 	"github.com/cosmos/cosmos-sdk/codec"
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
@@ -23,26 +21,8 @@ import (
 	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 	"github.com/shiplog/shiplog/x/deployments/keeper"
 	"github.com/shiplog/shiplog/x/deployments/types"
+	"github.com/shiplog/shiplog/x/internal/consortiumtest"
 )
-
-// fakeConsortium answers RequireRole from a fixed member table, with the
-// same error classes as the consortium keeper.
-type fakeConsortium struct {
-	members map[string]consortiumtypes.Member
-}
-
-func (f fakeConsortium) RequireRole(_ context.Context, addr sdk.AccAddress, role consortiumtypes.Role) (consortiumtypes.Member, error) {
-	m, ok := f.members[string(addr)]
-	switch {
-	case !ok:
-		return m, errorsmod.Wrapf(consortiumtypes.ErrNotMember, "%X", []byte(addr))
-	case !m.Active:
-		return m, errorsmod.Wrapf(consortiumtypes.ErrInactiveMember, "%s", m.Address)
-	case !m.HasRole(role):
-		return m, errorsmod.Wrapf(consortiumtypes.ErrMissingRole, "%s needs %s", m.Address, role.ShortName())
-	}
-	return m, nil
-}
 
 var (
 	genesisTime = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -97,7 +77,7 @@ func newFixture(t testing.TB) *fixture {
 	f.adminAcme = add(7, "acme", true, consortiumtypes.ROLE_ADMIN)
 	f.adminGlobex = add(8, "globex", true, consortiumtypes.ROLE_ADMIN)
 
-	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), ac, fakeConsortium{members: members})
+	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), ac, consortiumtest.Keeper{Members: members})
 	f.msgs = keeper.NewMsgServerImpl(f.k)
 	f.queries = keeper.NewQueryServerImpl(f.k)
 	f.ctx = tctx.Ctx.WithBlockTime(genesisTime).WithBlockHeight(10).WithEventManager(sdk.NewEventManager())

@@ -27,26 +27,8 @@ import (
 	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
 	"github.com/shiplog/shiplog/x/incidents/keeper"
 	"github.com/shiplog/shiplog/x/incidents/types"
+	"github.com/shiplog/shiplog/x/internal/consortiumtest"
 )
-
-// fakeConsortium answers RequireRole from a fixed member table, with the
-// same error classes as the consortium keeper.
-type fakeConsortium struct {
-	members map[string]consortiumtypes.Member
-}
-
-func (f fakeConsortium) RequireRole(_ context.Context, addr sdk.AccAddress, role consortiumtypes.Role) (consortiumtypes.Member, error) {
-	m, ok := f.members[string(addr)]
-	switch {
-	case !ok:
-		return m, errorsmod.Wrapf(consortiumtypes.ErrNotMember, "%X", []byte(addr))
-	case !m.Active:
-		return m, errorsmod.Wrapf(consortiumtypes.ErrInactiveMember, "%s", m.Address)
-	case !m.HasRole(role):
-		return m, errorsmod.Wrapf(consortiumtypes.ErrMissingRole, "%s needs %s", m.Address, role.ShortName())
-	}
-	return m, nil
-}
 
 // fakeDeployments holds deployment records and the time each became
 // succeeded, and answers like the deployments keeper.
@@ -167,7 +149,7 @@ func newFixture(t testing.TB) *fixture {
 		f.deps.add(uint64(id+1), p[0], p[1], nil, nil)
 	}
 
-	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), ac, fakeConsortium{members: members}, f.deps, f.authority)
+	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), ac, consortiumtest.Keeper{Members: members}, f.deps, f.authority)
 	f.msgs = keeper.NewMsgServerImpl(f.k)
 	f.queries = keeper.NewQueryServerImpl(f.k)
 	f.ctx = tctx.Ctx.WithBlockTime(genesisTime).WithBlockHeight(10).WithEventManager(sdk.NewEventManager())
