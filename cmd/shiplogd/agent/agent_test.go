@@ -507,3 +507,18 @@ func TestRunResumesPendingAnalyses(t *testing.T) {
 	require.Empty(t, state.Pending())
 	require.Equal(t, int64(40), state.Height(), "the fake chain's latest block is 1: nothing new read")
 }
+
+// An anomaly the chain already holds (an earlier attempt whose answer was
+// lost) is done, not an error and not retried.
+func TestReportAnomalyAlreadyOnChain(t *testing.T) {
+	cfg := testConfig(t)
+	chain := newFakeChain()
+	chain.submitErrs = []error{&TxError{Codespace: types.ModuleName, Code: types.ErrDuplicateAnomaly.ABCICode(), Log: "anomaly already reported"}}
+	a := newTestAgent(t, cfg, chain, &fakeProm{})
+	onset := time.Now().Add(-time.Hour).UTC()
+	a.now = func() time.Time { return onset.Add(time.Hour) }
+	m := AnomalyMetric{Name: "queue_depth", Service: "checkout", Environment: "prod", Threshold: 0.5}
+	require.NoError(t, a.reportAnomaly(context.Background(), m, Report{Onset: onset, Value: 1000, Score: 0.9, Window: []float64{1, 2, 1000}}))
+	require.Empty(t, chain.submitErrs, "the refusal was seen once")
+	require.Empty(t, chain.submitted, "nothing more was sent")
+}

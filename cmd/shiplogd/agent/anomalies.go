@@ -172,6 +172,10 @@ func (a *Agent) reportAnomaly(ctx context.Context, m AnomalyMetric, r Report) er
 		case errors.Is(err, types.ErrInvalidTime):
 			// The onset is a fresh point: the block time catches up.
 			return fmt.Errorf("report anomaly: %w", err)
+		case errors.Is(err, types.ErrDuplicateAnomaly):
+			// An earlier attempt whose answer was lost got through.
+			a.log.Info("anomaly already on chain", "metric", m.Name, "onset", r.Onset)
+			return nil
 		case err != nil:
 			return chainError("report anomaly", err)
 		}

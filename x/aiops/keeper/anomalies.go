@@ -31,6 +31,14 @@ func (k Keeper) ReportAnomaly(ctx context.Context, detector, orgID string, msg *
 	if onset.After(now) {
 		return 0, 0, errorsmod.Wrapf(types.ErrInvalidTime, "onset %s is after the block time %s", onset.Format(time.RFC3339Nano), now.Format(time.RFC3339Nano))
 	}
+	reportKey := types.AnomalyReportKey(det.Id, msg.Service, msg.Environment, msg.Metric, onset)
+	switch existing, err := k.Anomalies.Indexes.Report.MatchExact(ctx, reportKey); {
+	case err == nil:
+		return 0, 0, errorsmod.Wrapf(types.ErrDuplicateAnomaly, "detector %d already reported %s on %s/%s at %s as anomaly %d",
+			det.Id, msg.Metric, msg.Service, msg.Environment, onset.Format(time.RFC3339Nano), existing)
+	case !errors.Is(err, collections.ErrNotFound):
+		return 0, 0, err
+	}
 	params, err := k.GetParams(ctx)
 	if err != nil {
 		return 0, 0, err

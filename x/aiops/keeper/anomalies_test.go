@@ -48,7 +48,7 @@ func TestSevereAnomalyOpensIncident(t *testing.T) {
 	require.Equal(t, "true", f.eventsOf("shiplog.aiops.v1.EventAnomalyReported")[0]["incident_opened"])
 
 	f.nextBlock()
-	res, err = f.msgs.ReportAnomaly(f.ctx, anomaly(f.detector, "1.0.0", 9500))
+	res, err = f.msgs.ReportAnomaly(f.ctx, later(anomaly(f.detector, "1.0.0", 9500), time.Minute))
 	require.NoError(t, err)
 	require.Equal(t, uint64(2), res.Id)
 	require.Equal(t, uint64(1), res.IncidentId, "joins the active incident")
@@ -63,7 +63,7 @@ func TestSevereAnomalyOpensIncident(t *testing.T) {
 
 	inc.Status = incidentstypes.INCIDENT_STATUS_RESOLVED
 	f.incs.records[1] = inc
-	res, err = f.msgs.ReportAnomaly(f.ctx, anomaly(f.detector, "1.0.0", 9000))
+	res, err = f.msgs.ReportAnomaly(f.ctx, later(anomaly(f.detector, "1.0.0", 9000), 2*time.Minute))
 	require.NoError(t, err)
 	require.Equal(t, uint64(3), res.IncidentId, "a resolved incident is not joined")
 	require.Equal(t, types.AnomalyReference(4), f.incs.records[3].Source.Reference)
@@ -73,9 +73,15 @@ func TestSevereAnomalyOpensIncident(t *testing.T) {
 	p.IncidentScore = 0
 	_, err = f.msgs.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: f.authority, Params: p})
 	require.NoError(t, err)
-	res, err = f.msgs.ReportAnomaly(f.ctx, anomaly(f.detector, "1.0.0", 10000))
+	res, err = f.msgs.ReportAnomaly(f.ctx, later(anomaly(f.detector, "1.0.0", 10000), 3*time.Minute))
 	require.NoError(t, err)
 	require.Zero(t, res.IncidentId)
+}
+
+// later is m with its onset d later.
+func later(m *types.MsgReportAnomaly, d time.Duration) *types.MsgReportAnomaly {
+	m.Onset = m.Onset.Add(d)
+	return m
 }
 
 func TestReportAnomalyRejections(t *testing.T) {
@@ -108,4 +114,26 @@ func TestReportAnomalyRejections(t *testing.T) {
 		defer func() { f.incs.fail = nil }()
 		f.requireRejected(t, anomaly(f.detector, "1.0.0", 9000), incidentstypes.ErrInvalidTitle, "open an incident for anomaly 1")
 	})
+}
+
+// The same report sent again (an agent retrying after a lost answer) is
+// refused and stores nothing; another metric or onset is a new report.
+func TestReportAnomalyDuplicate(t *testing.T) {
+	f := newFixture(t)
+	f.register(t, f.detector, "1.0.0")
+	first := anomaly(f.detector, "1.0.0", 7000)
+	_, err := f.msgs.ReportAnomaly(f.ctx, first)
+	require.NoError(t, err)
+	again := anomaly(f.detector, "1.0.0", 7500)
+	f.requireRejected(t, again, types.ErrDuplicateAnomaly, "already reported")
+	f.requireRejected(t, again, types.ErrDuplicateAnomaly, "as anomaly 1")
+
+	other := anomaly(f.detector, "1.0.0", 7000)
+	other.Metric = "error_rate"
+	res, err := f.msgs.ReportAnomaly(f.ctx, other)
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), res.Id)
+	res, err = f.msgs.ReportAnomaly(f.ctx, later(anomaly(f.detector, "1.0.0", 7000), time.Minute))
+	require.NoError(t, err)
+	require.Equal(t, uint64(3), res.Id)
 }

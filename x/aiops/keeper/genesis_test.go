@@ -17,7 +17,7 @@ import (
 func TestGenesisRoundTrip(t *testing.T) {
 	f := newFixture(t)
 	queryHistory(t, f)
-	_, err := f.msgs.ReportAnomaly(f.ctx, anomaly(f.detector, "1.0.0", 9000)) // opens an incident
+	_, err := f.msgs.ReportAnomaly(f.ctx, later(anomaly(f.detector, "1.0.0", 9000), time.Minute)) // opens an incident
 	require.NoError(t, err)
 	exported, err := f.k.ExportGenesis(f.ctx)
 	require.NoError(t, err)

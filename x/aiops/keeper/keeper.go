@@ -43,10 +43,12 @@ func (i VerdictIndexes) IndexesList() []collections.Index[uint64, types.Verdict]
 // AnomalyIndexes are the secondary lookups of the anomalies map.
 type AnomalyIndexes struct {
 	Service *indexes.Multi[string, uint64, types.Anomaly]
+	// Report makes (detector, service, environment, metric, onset) unique.
+	Report *indexes.Unique[string, uint64, types.Anomaly]
 }
 
 func (i AnomalyIndexes) IndexesList() []collections.Index[uint64, types.Anomaly] {
-	return []collections.Index[uint64, types.Anomaly]{i.Service}
+	return []collections.Index[uint64, types.Anomaly]{i.Service, i.Report}
 }
 
 // Keeper owns detectors, verdicts and anomalies.
@@ -123,6 +125,11 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 				Service: indexes.NewMulti(sb, types.AnomaliesByServiceKey, "anomalies_by_service",
 					collections.StringKey, collections.Uint64Key,
 					func(_ uint64, a types.Anomaly) (string, error) { return a.Service, nil }),
+				Report: indexes.NewUnique(sb, types.AnomaliesByReportKey, "anomalies_by_report",
+					collections.StringKey, collections.Uint64Key,
+					func(_ uint64, a types.Anomaly) (string, error) {
+						return types.AnomalyReportKey(a.DetectorId, a.Service, a.Environment, a.Metric, a.Onset), nil
+					}),
 			}),
 		FailingArtifacts: collections.NewKeySet(sb, types.FailingArtifactsKey, "failing_artifacts",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)),

@@ -34,4 +34,5 @@ var (
 	ErrInvalidGenesis         = errorsmod.RegisterWithGRPCCode(ModuleName, 25, codes.InvalidArgument, "invalid genesis")
 	ErrUnknownIncident        = errorsmod.RegisterWithGRPCCode(ModuleName, 26, codes.NotFound, "unknown incident")
 	ErrInvalidSamples         = errorsmod.RegisterWithGRPCCode(ModuleName, 27, codes.InvalidArgument, "invalid samples")
+	ErrDuplicateAnomaly       = errorsmod.RegisterWithGRPCCode(ModuleName, 28, codes.AlreadyExists, "anomaly already reported")
 )

@@ -1,6 +1,13 @@
 package types
 
-import "cosmossdk.io/collections"
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"time"
+
+	"cosmossdk.io/collections"
+)
 
 const (
 	// ModuleName is the aiops module's name and store key.
@@ -42,4 +49,26 @@ var (
 	// AutoIncidentsKey: (service, environment) -> the incident last opened
 	// from an anomaly of that pair.
 	AutoIncidentsKey = collections.NewPrefix(14)
+	// AnomaliesByReportKey: AnomalyReportKey(...) -> id (unique), so the
+	// same report resubmitted after a lost answer is refused, not stored
+	// twice.
+	AnomaliesByReportKey = collections.NewPrefix(15)
 )
+
+// AnomalyReportKey identifies one report of a detector: its (detector id,
+// service, environment, metric, onset), as the hex sha256 of a
+// length-prefixed encoding (names may contain any separator).
+func AnomalyReportKey(detectorID uint64, service, environment, metric string, onset time.Time) string {
+	h := sha256.New()
+	var buf [8]byte
+	binary.BigEndian.PutUint64(buf[:], detectorID)
+	h.Write(buf[:])
+	for _, part := range []string{service, environment, metric} {
+		binary.BigEndian.PutUint64(buf[:], uint64(len(part)))
+		h.Write(buf[:])
+		h.Write([]byte(part))
+	}
+	binary.BigEndian.PutUint64(buf[:], uint64(onset.UTC().UnixNano()))
+	h.Write(buf[:])
+	return hex.EncodeToString(h.Sum(nil))
+}
