@@ -19,7 +19,10 @@ import (
 type AnteOptions struct {
 	// Admission, when set, bounds each member's transactions in the mempool
 	// (CheckTx only).
-	Admission       *AdmissionBound
+	Admission *AdmissionBound
+	// SignatureCache, when set, lets FinalizeBlock skip the signature
+	// checks this node already made in CheckTx.
+	SignatureCache  *SignatureCache
 	Codec           codec.Codec
 	AccountKeeper   authkeeper.AccountKeeper
 	Consortium      consortiumkeeper.Keeper
@@ -42,7 +45,17 @@ func NewAnteHandler(opts AnteOptions) (sdk.AnteHandler, error) {
 		// the node almost nothing.
 		decorators = append(decorators, opts.Admission)
 	}
-	return sdk.ChainAnteDecorators(append(decorators,
+	verify := []sdk.AnteDecorator{ante.NewSigVerificationDecorator(opts.AccountKeeper, opts.SignModeHandler,
+		ante.WithUnorderedTxGasCost(ante.DefaultUnorderedTxGasCost),
+		ante.WithMaxUnorderedTxTimeoutDuration(ante.DefaultMaxTimeoutDuration))}
+	if opts.SignatureCache != nil {
+		verify = []sdk.AnteDecorator{
+			SkipVerifiedSignatures{cache: opts.SignatureCache, ak: opts.AccountKeeper},
+			verify[0],
+			RememberVerifiedSignatures{cache: opts.SignatureCache, ak: opts.AccountKeeper},
+		}
+	}
+	decorators = append(decorators,
 		ante.NewValidateBasicDecorator(),
 		ante.NewTxTimeoutHeightDecorator(),
 		ante.NewValidateMemoDecorator(opts.AccountKeeper),
@@ -52,11 +65,9 @@ func NewAnteHandler(opts AnteOptions) (sdk.AnteHandler, error) {
 		ante.NewSetPubKeyDecorator(opts.AccountKeeper),
 		ante.NewValidateSigCountDecorator(opts.AccountKeeper),
 		ante.NewSigGasConsumeDecorator(opts.AccountKeeper, ante.DefaultSigVerificationGasConsumer),
-		ante.NewSigVerificationDecorator(opts.AccountKeeper, opts.SignModeHandler,
-			ante.WithUnorderedTxGasCost(ante.DefaultUnorderedTxGasCost),
-			ante.WithMaxUnorderedTxTimeoutDuration(ante.DefaultMaxTimeoutDuration)),
-		ante.NewIncrementSequenceDecorator(opts.AccountKeeper),
-	)...), nil
+	)
+	decorators = append(decorators, verify...)
+	return sdk.ChainAnteDecorators(append(decorators, ante.NewIncrementSequenceDecorator(opts.AccountKeeper))...), nil
 }
 
 // RejectFeesDecorator refuses transactions that carry a fee or a fee payer:

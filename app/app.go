@@ -107,6 +107,7 @@ type App struct {
 
 	// admission bounds each member's transactions in this node's mempool.
 	admission *AdmissionBound
+	sigCache  *SignatureCache
 
 	closeOnce sync.Once
 	closeErr  error
@@ -253,9 +254,11 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 		maxPending = cast.ToInt(v)
 	}
 	app.admission = NewAdmissionBound(maxPending)
+	app.sigCache = NewSignatureCache(DefaultSignatureCacheSize)
 	app.SetPrepareProposal(FairPrepareProposal(txConfig.TxDecoder()))
 	anteHandler, err := NewAnteHandler(AnteOptions{
 		Admission:       app.admission,
+		SignatureCache:  app.sigCache,
 		Codec:           appCodec,
 		AccountKeeper:   app.AccountKeeper,
 		Consortium:      app.ConsortiumKeeper,
