@@ -86,18 +86,31 @@ func TestDevNode(t *testing.T) {
 	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments?service=checkout&artifact_digest="+artifactDigest), &list))
 	require.Len(t, list.Deployments, 1)
 
-	// Orchestrators find the typed event in CometBFT's index.
+	// CometBFT's index finds the CI job's transactions by sender (the
+	// default index-events), and each carries the typed event.
+	devAddr, _, err := n.CLI("keys", "show", "dev", "-a")
+	require.NoError(t, err)
 	var search struct {
 		Result struct {
 			Txs []struct {
-				Hash string `json:"hash"`
+				Hash     string `json:"hash"`
+				TxResult struct {
+					Events []struct {
+						Type string `json:"type"`
+					} `json:"events"`
+				} `json:"tx_result"`
 			} `json:"txs"`
 		} `json:"result"`
 	}
-	query := url.QueryEscape(`"shiplog.deployments.v1.EventDeploymentRecorded.service='\"checkout\"'"`)
+	query := url.QueryEscape(fmt.Sprintf(`"message.sender='%s'"`, strings.TrimSpace(devAddr)))
 	require.NoError(t, getJSON(fmt.Sprintf("http://127.0.0.1:%d/tx_search?query=%s", n.RPCPort, query), &search))
 	require.Len(t, search.Result.Txs, 1)
 	require.Equal(t, res.TxHash, search.Result.Txs[0].Hash)
+	var types []string
+	for _, e := range search.Result.Txs[0].TxResult.Events {
+		types = append(types, e.Type)
+	}
+	require.Contains(t, types, "shiplog.deployments.v1.EventDeploymentRecorded")
 
 	// The REST API describes itself.
 	var spec struct {

@@ -1,14 +1,10 @@
 package cmd
 
 import (
-	"slices"
-	"strings"
 	"time"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
-	gogoproto "github.com/cosmos/gogoproto/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/shiplog/shiplog/app"
 )
@@ -64,35 +60,34 @@ func appConfig() (string, any) {
 	cfg.API.Address = "tcp://127.0.0.1:1317"
 	cfg.GRPC.Address = "127.0.0.1:9090"
 	cfg.IndexEvents = IndexedEvents()
+	// Records are append-only and carry their own history (transitions,
+	// decisions), so old state versions add nothing an auditor reads; the
+	// orphaned tree nodes of every past version would otherwise stay on
+	// disk for days (the SDK's default keeps 362,880 versions). 100 recent
+	// versions cover queries in flight and state-sync snapshots. An archive
+	// node sets pruning = "nothing".
+	cfg.Pruning = "custom"
+	cfg.PruningKeepRecent = "100"
+	cfg.PruningInterval = "10"
+	// The fast-node index is a second copy of every leaf (key and value)
+	// for quicker reads of the latest version; without it a record costs
+	// about 550 fewer bytes on disk and the node commits about 13% more
+	// records per second (measured with shiplogd bench load).
+	cfg.IAVLDisableFastNode = true
 	return serverconfig.DefaultConfigTemplate + shiplogConfigTemplate, AppTomlConfig{
 		Config:  *cfg,
 		Shiplog: ShiplogConfig{MaxPendingPerMember: app.DefaultMaxPendingPerMember},
 	}
 }
 
-// IndexedEvents are the event attributes the node indexes for tx_search:
-// every attribute of shiplog's typed events (what auditors and
-// orchestrators search by) and the message's action and sender. The SDK's
-// other per-transaction attributes (fee, sequence, signature, module) stay
-// in the stored results but get no index entries of their own.
+// IndexedEvents are the event attributes a new node indexes for tx_search,
+// besides tx.hash and tx.height, which CometBFT always indexes: the
+// message's action and sender. Records are found through the modules' own
+// state indexes (service, environment, status, deployer, artifact digest,
+// external id) over REST and gRPC; indexing every attribute of shiplog's
+// typed events as well doubled the transaction index (about 620 bytes per
+// record). An operator who wants tx_search by event attributes adds them
+// to index-events in app.toml (see the README).
 func IndexedEvents() []string {
-	out := []string{"message.action", "message.sender"}
-	gogoproto.HybridResolver.RangeFiles(func(fd protoreflect.FileDescriptor) bool {
-		if !strings.HasPrefix(string(fd.Package()), "shiplog.") {
-			return true
-		}
-		msgs := fd.Messages()
-		for i := range msgs.Len() {
-			m := msgs.Get(i)
-			if !strings.HasPrefix(string(m.Name()), "Event") {
-				continue
-			}
-			for j := range m.Fields().Len() {
-				out = append(out, string(m.FullName())+"."+string(m.Fields().Get(j).Name()))
-			}
-		}
-		return true
-	})
-	slices.Sort(out)
-	return out
+	return []string{"message.action", "message.sender"}
 }

@@ -47,10 +47,13 @@ func TestInitWritesShiplogDefaults(t *testing.T) {
 	appToml, err := os.ReadFile(filepath.Join(home, "config", "app.toml"))
 	require.NoError(t, err)
 	for _, want := range []string{`app-db-backend = "pebbledb"`, `minimum-gas-prices = "0ship"`, `address = "127.0.0.1:9090"`, `address = "tcp://127.0.0.1:1317"`,
-		"max-pending-per-member = 1000", `"shiplog.deployments.v1.EventDeploymentRecorded.service"`, `"shiplog.attestations.v1.EventAttestationSubmitted.subject_digests"`, `"message.sender"`} {
+		"max-pending-per-member = 1000", `index-events = ["message.action", "message.sender", ]`,
+		`pruning = "custom"`, `pruning-keep-recent = "100"`, `pruning-interval = "10"`, "iavl-disable-fastnode = true"} {
 		require.Contains(t, string(appToml), want)
 	}
-	require.NotContains(t, string(appToml), `"tx.signature"`, "only searched attributes are indexed")
+	// Records are found through state indexes; the transaction index holds
+	// hashes, heights, action and sender only.
+	require.NotContains(t, string(appToml), `EventDeploymentRecorded`)
 }
 
 // TestGenesisCommandsBuildAConsortium drives the genesis tools in order and
