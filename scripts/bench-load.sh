@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Load benchmark with real nodes on loopback: the same generator
 # (`shiplogd bench load`) against
-#   single    one shiplog validator, one record per transaction
+#   single    one shiplog validator, one record per transaction, flat out
+#   sustained the same at a fixed BENCH_SUSTAINED_RATE (500) transactions/s
+#             for BENCH_SUSTAINED_SECONDS (300): latency below saturation
 #   batched   one shiplog validator, 100 records per transaction
 #   localnet4 four shiplog validators, records from the four organisations
 #   kvstore   one CometBFT node running its built-in kvstore application
@@ -13,7 +15,7 @@
 #
 # Environment: BENCH_SECONDS (30) how long each scenario submits,
 # BENCH_RATE (0 = as fast as possible) transactions per second,
-# BENCH_SCENARIOS ("single batched localnet4 kvstore"), BENCH_DIR
+# BENCH_SCENARIOS ("single sustained batched localnet4 kvstore"), BENCH_DIR
 # (build/bench, wiped first), SHIPLOGD, COMETBFT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +25,13 @@ COMET=${COMETBFT:-$PWD/build/cometbft}
 DIR=${BENCH_DIR:-$PWD/build/bench}
 SECONDS_PER=${BENCH_SECONDS:-30}
 RATE=${BENCH_RATE:-0}
-SCENARIOS=${BENCH_SCENARIOS:-"single batched localnet4 kvstore"}
+SCENARIOS=${BENCH_SCENARIOS:-"single sustained batched localnet4 kvstore"}
+SUSTAINED_RATE=${BENCH_SUSTAINED_RATE:-500}
+SUSTAINED_SECONDS=${BENCH_SUSTAINED_SECONDS:-300}
+# The single-node chains have four deployer keys, as four CI pipelines
+# would: one key alone meets the per-member admission bound (1,000
+# transactions waiting per block) before the node's capacity.
+CI_KEYS="ci1 ci2 ci3"
 BASE=29000 # node i: BASE+10*i+{0 p2p,1 rpc,2 api,3 grpc}
 
 PIDS=()
@@ -70,22 +78,35 @@ record() { # json line, bytes per record, peak MiB
 }
 
 start_shiplog_node() { # home, index
-  local rpc=$((BASE + 10 * $2 + 1)) p2p=$((BASE + 10 * $2)) api=$((BASE + 10 * $2 + 2)) grpc=$((BASE + 10 * $2 + 3))
+  local rpc=$((BASE + 10 * $2 + 1)) p2p=$((BASE + 10 * $2)) api=$((BASE + 10 * $2 + 2)) grpc=$((BASE + 10 * $2 + 3)) k
   SHIPLOGD="$BIN" SHIPLOG_HOME="$1" RPC_PORT=$rpc P2P_PORT=$p2p API_PORT=$api GRPC_PORT=$grpc \
     scripts/dev-node.sh init >/dev/null
+  for k in $CI_KEYS; do
+    "$BIN" keys add "$k" --keyring-backend test --home "$1" >/dev/null 2>&1
+    "$BIN" genesis add-member "$("$BIN" keys show "$k" -a --keyring-backend test --home "$1")" dev-org deployer --home "$1"
+  done
   "$BIN" start --home "$1" --log_level error >"$1.log" 2>&1 &
   PIDS+=($!)
   wait_height "$rpc" 2
 }
 
-run_single() { # label, batch
-  local home="$DIR/$1" count before after pid json records
+signers_of() { # home
+  local k out=(--signer "$1:dev")
+  for k in $CI_KEYS; do out+=(--signer "$1:$k"); done
+  echo "${out[@]}"
+}
+
+run_single() { # label, batch, [rate, seconds]
+  local home="$DIR/$1" count before after pid json records rate=${3:-$RATE}
   start_shiplog_node "$home" 0
   pid=${PIDS[-1]}
   before=$(data_bytes "$home")
-  count=$(tx_count "$2")
-  json=$("$BIN" bench load --label "$1" --batch "$2" --count "$count" --rate "$RATE" \
-    --signer "$home:dev" --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))")
+  if [ -n "${4:-}" ]; then count=$((rate * $4)); else count=$(tx_count "$2"); fi
+  # shellcheck disable=SC2046 # one word per flag
+  # At a fixed rate, enough submitters that a block's execution (CheckTx
+  # waits for it) does not hold back the offered load.
+  json=$("$BIN" bench load --label "$1" --batch "$2" --count "$count" --rate "$rate" --workers 64 \
+    $(signers_of "$home") --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))")
   sleep 2
   after=$(data_bytes "$home")
   records=$(printf '%s' "$json" | sed -n 's/.*"committed_records":\([0-9]*\).*/\1/p')
@@ -166,6 +187,7 @@ mkdir -p "$DIR"
 for s in $SCENARIOS; do
   case $s in
     single) run_single single 1 ;;
+    sustained) run_single sustained 1 "$SUSTAINED_RATE" "$SUSTAINED_SECONDS" ;;
     batched) run_single batched 100 ;;
     localnet4) run_localnet4 ;;
     kvstore) run_kvstore ;;
