@@ -171,6 +171,33 @@ func (c *chain) signGas(key cryptotypes.PrivKey, accNum, seq, gas uint64, fee sd
 	return bz
 }
 
+// signMulti signs msgs with every key (direct mode, committed account
+// numbers and sequences).
+func (c *chain) signMulti(keys []cryptotypes.PrivKey, msgs ...sdk.Msg) []byte {
+	txCfg := c.app.TxConfig()
+	b := txCfg.NewTxBuilder()
+	require.NoError(c.t, b.SetMsgs(msgs...))
+	b.SetGasLimit(2_000_000)
+	sigs := make([]signing.SignatureV2, len(keys))
+	for i, k := range keys {
+		_, seq := c.account(k)
+		sigs[i] = signing.SignatureV2{PubKey: k.PubKey(), Data: &signing.SingleSignatureData{SignMode: signing.SignMode_SIGN_MODE_DIRECT}, Sequence: seq}
+	}
+	require.NoError(c.t, b.SetSignatures(sigs...))
+	for i, k := range keys {
+		accNum, seq := c.account(k)
+		signBytes, err := authsign.GetSignBytesAdapter(context.Background(), txCfg.SignModeHandler(), signing.SignMode_SIGN_MODE_DIRECT,
+			authsign.SignerData{Address: addr(k), ChainID: chainID, AccountNumber: accNum, Sequence: seq, PubKey: k.PubKey()}, b.GetTx())
+		require.NoError(c.t, err)
+		sigs[i].Data.(*signing.SingleSignatureData).Signature, err = k.Sign(signBytes)
+		require.NoError(c.t, err)
+	}
+	require.NoError(c.t, b.SetSignatures(sigs...))
+	bz, err := txCfg.TxEncoder()(b.GetTx())
+	require.NoError(c.t, err)
+	return bz
+}
+
 func (c *chain) checkTx(tx []byte) *abci.ResponseCheckTx {
 	c.t.Helper()
 	res, err := c.app.CheckTx(&abci.RequestCheckTx{Tx: tx, Type: abci.CheckTxType_New})
@@ -245,6 +272,17 @@ func TestMembershipGate(t *testing.T) {
 		{"fee attached", c.signTx(c.admin, sdk.NewCoins(sdk.NewInt64Coin("ship", 5)), recordMsg(addr(c.admin), "x")),
 			sdkerrors.ErrInvalidRequest.ABCICode(), sdkerrors.RootCodespace, []string{"no fees"}},
 	}
+	// Two signers: each message's own signers are checked, so the
+	// responder's record is refused although the admin may record.
+	cases = append(cases, struct {
+		name     string
+		tx       []byte
+		code     uint32
+		space    string
+		contains []string
+	}{"second signer without deployer role", c.signMulti([]cryptotypes.PrivKey{c.admin, c.watcher},
+		recordMsg(addr(c.admin), "x"), recordMsg(addr(c.watcher), "y")),
+		missingRole.ABCICode(), missingRole.Codespace(), []string{addr(c.watcher), "deployer"}})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			res := c.checkTx(tc.tx)

@@ -351,16 +351,24 @@ func runLoad(ctx context.Context, rpc *rpchttp.HTTP, after int64, txs [][]byte, 
 	var rejected atomic.Int64
 	var firstRejection atomic.Value
 
-	jobs := make(chan []byte)
+	// A job carries the time the transaction is due: now when flat out, its
+	// slot in the schedule at a fixed rate, so latency counts any wait for
+	// a free submitter too.
+	type job struct {
+		tx  []byte
+		due time.Time
+	}
+	jobs := make(chan job)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for tx := range jobs {
+			for j := range jobs {
+				tx := j.tx
 				h := hashOf(tx)
 				mu.Lock()
-				submittedAt[h] = time.Now()
+				submittedAt[h] = j.due
 				mu.Unlock()
 				reason, err := submit(ctx, tx)
 				if err != nil {
@@ -441,16 +449,18 @@ func runLoad(ctx context.Context, rpc *rpchttp.HTTP, after int64, txs [][]byte, 
 	}()
 
 	first := time.Now()
-	var tick *time.Ticker
-	if rate > 0 {
-		tick = time.NewTicker(time.Duration(float64(time.Second) / rate))
-		defer tick.Stop()
-	}
-	for _, tx := range txs {
-		if tick != nil {
-			<-tick.C
+	for i, tx := range txs {
+		// At a fixed rate, transaction i is due at first + i/rate: a late
+		// submission is made up at once rather than dropped, so a slow node
+		// cannot lower the offered load (no coordinated omission).
+		due := time.Now()
+		if rate > 0 {
+			due = first.Add(time.Duration(float64(i) * float64(time.Second) / rate))
+			if wait := time.Until(due); wait > 0 {
+				time.Sleep(wait)
+			}
 		}
-		jobs <- tx
+		jobs <- job{tx: tx, due: due}
 	}
 	close(jobs)
 	wg.Wait()
