@@ -71,6 +71,7 @@ func TestLocalnetFourValidators(t *testing.T) {
 	}
 
 	// node3 dies without warning while org0's CI keeps recording via node0.
+	n3Address := validatorAddress(t, n3)
 	n3.Kill()
 	for i := 1; i <= 5; i++ {
 		record(n0, "org0", fmt.Sprintf("ln-ci-down-%d", i))
@@ -79,11 +80,21 @@ func TestLocalnetFourValidators(t *testing.T) {
 	h := ln.MinHeight(live...)
 	ln.WaitForHeight(h+2, 30*time.Second, live...)
 
-	// node3 restarts and catches up with the others.
+	// node3 restarts, replays its WAL, catches up with the others and signs
+	// again. How long that took is printed (a figure, not a pass mark).
+	restarted := time.Now()
 	n3.Launch()
 	target := ln.MinHeight(live...)
 	n3.WaitForHeight(target, 60*time.Second)
 	n3.WaitForREST(30 * time.Second)
+	for h := target; ; h++ {
+		n0.WaitForHeight(h+1, 30*time.Second) // the commit of h is in h+1
+		if signedBy(t, n0, h, n3Address) {
+			t.Logf("node3 signed block %d, %.1f s after its restart from kill -9", h, time.Since(restarted).Seconds())
+			break
+		}
+		require.Less(t, h, target+60, "node3 signs no commit within 60 blocks of its restart")
+	}
 
 	// Same app hash everywhere at a height all four have committed (block
 	// H+1 carries the app hash after H, so ask for a block all have).
