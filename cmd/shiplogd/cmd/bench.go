@@ -393,7 +393,8 @@ func runLoad(ctx context.Context, rpc *rpchttp.HTTP, after int64, txs [][]byte, 
 	followerDone := make(chan error, 1)
 	stop := make(chan struct{})
 	go func() {
-		height, retries := after, 0
+		height := after
+		var missingSince time.Time
 		for {
 			select {
 			case <-stop:
@@ -413,17 +414,21 @@ func runLoad(ctx context.Context, rpc *rpchttp.HTTP, after int64, txs [][]byte, 
 					followerDone <- err
 					return
 				}
-				// The results of the newest block may be stored a moment
-				// after it is reported: retry it on the next round.
+				// A block is reported once decided and its results are
+				// stored once executed, which takes seconds for a large
+				// block on a large state: retry on the next round, for up
+				// to two minutes.
 				results, err := rpc.BlockResults(ctx, &h)
 				if err != nil {
-					if retries++; retries > 100 {
+					if missingSince.IsZero() {
+						missingSince = time.Now()
+					} else if time.Since(missingSince) > 2*time.Minute {
 						followerDone <- err
 						return
 					}
 					break
 				}
-				retries = 0
+				missingSince = time.Time{}
 				height = h
 				seen := time.Now()
 				mu.Lock()
