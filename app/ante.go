@@ -45,16 +45,6 @@ func NewAnteHandler(opts AnteOptions) (sdk.AnteHandler, error) {
 		// the node almost nothing.
 		decorators = append(decorators, opts.Admission)
 	}
-	verify := []sdk.AnteDecorator{ante.NewSigVerificationDecorator(opts.AccountKeeper, opts.SignModeHandler,
-		ante.WithUnorderedTxGasCost(ante.DefaultUnorderedTxGasCost),
-		ante.WithMaxUnorderedTxTimeoutDuration(ante.DefaultMaxTimeoutDuration))}
-	if opts.SignatureCache != nil {
-		verify = []sdk.AnteDecorator{
-			SkipVerifiedSignatures{cache: opts.SignatureCache, ak: opts.AccountKeeper},
-			verify[0],
-			RememberVerifiedSignatures{cache: opts.SignatureCache, ak: opts.AccountKeeper},
-		}
-	}
 	decorators = append(decorators,
 		ante.NewValidateBasicDecorator(),
 		ante.NewTxTimeoutHeightDecorator(),
@@ -66,8 +56,21 @@ func NewAnteHandler(opts AnteOptions) (sdk.AnteHandler, error) {
 		ante.NewValidateSigCountDecorator(opts.AccountKeeper),
 		ante.NewSigGasConsumeDecorator(opts.AccountKeeper, ante.DefaultSigVerificationGasConsumer),
 	)
-	decorators = append(decorators, verify...)
-	return sdk.ChainAnteDecorators(append(decorators, ante.NewIncrementSequenceDecorator(opts.AccountKeeper))...), nil
+	sigVerify := ante.NewSigVerificationDecorator(opts.AccountKeeper, opts.SignModeHandler,
+		ante.WithUnorderedTxGasCost(ante.DefaultUnorderedTxGasCost),
+		ante.WithMaxUnorderedTxTimeoutDuration(ante.DefaultMaxTimeoutDuration))
+	if opts.SignatureCache != nil {
+		// Right around the verification: the first skips it for what the
+		// second saw verify in CheckTx.
+		decorators = append(decorators,
+			SkipVerifiedSignatures{cache: opts.SignatureCache, ak: opts.AccountKeeper},
+			sigVerify,
+			RememberVerifiedSignatures{cache: opts.SignatureCache, ak: opts.AccountKeeper})
+	} else {
+		decorators = append(decorators, sigVerify)
+	}
+	decorators = append(decorators, ante.NewIncrementSequenceDecorator(opts.AccountKeeper))
+	return sdk.ChainAnteDecorators(decorators...), nil
 }
 
 // RejectFeesDecorator refuses transactions that carry a fee or a fee payer:

@@ -1,10 +1,9 @@
 package app
 
 import (
+	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 	gogogrpc "github.com/cosmos/gogoproto/grpc"
 	"google.golang.org/grpc"
-
-	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 )
 
 // RegisterGRPCServerWithSkipCheckHeader registers the query services on the
