@@ -27,6 +27,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shiplog/shiplog/app"
+	"github.com/shiplog/shiplog/app/appdb"
 	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
 )
@@ -369,7 +370,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 // break loading or queries (it does with goleveldb, cosmos/iavl#939).
 func TestRestartWithEmptyModuleStore(t *testing.T) {
 	dir := t.TempDir()
-	db, err := dbm.NewDB("application", dbm.PebbleDBBackend, dir)
+	db, err := appdb.Open(dir, dbm.PebbleDBBackend)
 	require.NoError(t, err)
 	c := newChain(t, db)
 	c.initChain(c.genesis())
@@ -377,7 +378,7 @@ func TestRestartWithEmptyModuleStore(t *testing.T) {
 	height := c.app.LastBlockHeight()
 	require.NoError(t, c.app.Close())
 
-	db2, err := dbm.NewDB("application", dbm.PebbleDBBackend, dir)
+	db2, err := appdb.Open(dir, dbm.PebbleDBBackend)
 	require.NoError(t, err)
 	reopened := app.New(log.NewNopLogger(), db2, true, simtestutil.NewAppOptionsWithFlagHome(t.TempDir()), baseapp.SetChainID(chainID))
 	require.Equal(t, height, reopened.LastBlockHeight())

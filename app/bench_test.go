@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shiplog/shiplog/app"
+	"github.com/shiplog/shiplog/app/appdb"
 	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 	deploymentskeeper "github.com/shiplog/shiplog/x/deployments/keeper"
 	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
@@ -28,7 +29,7 @@ func benchChain(b *testing.B, signers int) (*chain, []cryptotypes.PrivKey) {
 func benchChainWithOptions(b *testing.B, signers int, opts map[string]any) (*chain, []cryptotypes.PrivKey) {
 	b.Helper()
 	t := &testing.T{}
-	db, err := dbm.NewDB("application", dbm.PebbleDBBackend, b.TempDir())
+	db, err := appdb.Open(b.TempDir(), dbm.PebbleDBBackend)
 	require.NoError(b, err)
 	c := newChainWithOptions(t, db, opts)
 	c.t = t

@@ -22,6 +22,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/shiplog/shiplog/app"
+	"github.com/shiplog/shiplog/app/appdb"
 	consortiumcli "github.com/shiplog/shiplog/x/consortium/client/cli"
 )
 
@@ -32,7 +33,8 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
 		pruning.Cmd(newApp, app.DefaultNodeHome),
 		snapshot.Cmd(newApp),
 	)
-	server.AddCommands(rootCmd, app.DefaultNodeHome, newApp, appExport, func(*cobra.Command) {})
+	server.AddCommandsWithStartCmdOptions(rootCmd, app.DefaultNodeHome, newApp, appExport,
+		server.StartCmdOptions{DBOpener: appdb.Open})
 	rootCmd.AddCommand(
 		server.StatusCommand(),
 		genesisCmd(tempApp),
