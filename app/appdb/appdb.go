@@ -28,8 +28,10 @@ const (
 	// levels and the fast-node index of recent records.
 	BlockCacheBytes = 256 << 20
 	// MemTableBytes is the size at which the memtable is flushed to L0:
-	// large enough that a few hundred blocks of records share one flush.
-	MemTableBytes = 64 << 20
+	// four times pebble's default. Pebble keeps a few recycled WAL files
+	// of this size, so larger memtables cost disk that a small node notices
+	// (64 MiB left 300 MB of logs).
+	MemTableBytes = 16 << 20
 	// bloomBitsPerKey gives a 1% false-positive rate: a miss costs a filter
 	// probe per level instead of an index and a data block read.
 	bloomBitsPerKey = 10

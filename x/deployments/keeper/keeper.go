@@ -368,7 +368,7 @@ func (k Keeper) RecordDeployment(ctx context.Context, deployer, orgID string, ms
 	for i, a := range d.Artifacts {
 		digests[i] = a.Digest
 	}
-	err = sdkCtx.EventManager().EmitTypedEvent(&types.EventDeploymentRecorded{
+	recorded := types.EventDeploymentRecorded{
 		Id:              id,
 		Service:         d.Service,
 		Environment:     d.Environment,
@@ -380,10 +380,8 @@ func (k Keeper) RecordDeployment(ctx context.Context, deployer, orgID string, ms
 		ExternalId:      d.ExternalId,
 		RollbackOf:      d.RollbackOf,
 		ArtifactDigests: digests,
-	})
-	if err != nil {
-		return 0, false, err
 	}
+	sdkCtx.EventManager().EmitEvent(recorded.ToEvent())
 	return id, false, nil
 }
 
