@@ -27,11 +27,15 @@ const (
 	// BlockCacheBytes is shared by all levels. It holds the upper IAVL
 	// levels and the fast-node index of recent records.
 	BlockCacheBytes = 256 << 20
-	// MemTableBytes is the size at which the memtable is flushed to L0:
-	// four times pebble's default. Pebble keeps a few recycled WAL files
-	// of this size, so larger memtables cost disk that a small node notices
-	// (64 MiB left 300 MB of logs).
+	// MemTableBytes is the size at which the memtable is flushed to L0,
+	// twice pebble's default. Pebble keeps a pool of write-ahead logs of
+	// this size, one more than memTablesBeforeStall: a fixed cost on disk
+	// (64 MiB memtables left 300 MB of logs) that the benchmark's bytes per
+	// record include.
 	MemTableBytes = 16 << 20
+	// memTablesBeforeStall queued memtables stop writes until one is
+	// flushed; pebble's default is 4.
+	memTablesBeforeStall = 4
 	// bloomBitsPerKey gives a 1% false-positive rate: a miss costs a filter
 	// probe per level instead of an index and a data block read.
 	bloomBitsPerKey = 10
@@ -56,7 +60,7 @@ func OpenPebble(path string) (*DB, error) {
 	opts := &pebble.Options{
 		Cache:                       cache,
 		MemTableSize:                MemTableBytes,
-		MemTableStopWritesThreshold: 4,
+		MemTableStopWritesThreshold: memTablesBeforeStall,
 		// Compactions run beside the state machine on a 2-core node; two
 		// keep L0 drained without taking both cores.
 		MaxConcurrentCompactions: func() int { return 2 },
