@@ -49,7 +49,11 @@ func Open(home string, backend dbm.BackendType) (dbm.DB, error) {
 	if backend != dbm.PebbleDBBackend {
 		return dbm.NewDB(Name, backend, dir)
 	}
-	return OpenPebble(filepath.Join(dir, Name+".db"))
+	db, err := OpenPebble(filepath.Join(dir, Name+".db"))
+	if err != nil {
+		return nil, err // not a typed nil inside the interface
+	}
+	return db, nil
 }
 
 // OpenPebble opens (or creates) a pebble database at path with shiplog's

@@ -1,6 +1,7 @@
 package appdb_test
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -187,4 +188,13 @@ func TestOpenOtherBackendsWithCosmosDB(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	require.IsType(t, &dbm.MemDB{}, db)
+}
+
+func TestOpenReportsWhatFailed(t *testing.T) {
+	home := t.TempDir()
+	// The database folder's parent is a file: pebble cannot create it.
+	require.NoError(t, os.WriteFile(filepath.Join(home, "data"), []byte("not a folder"), 0o600))
+	db, err := appdb.Open(home, dbm.PebbleDBBackend)
+	require.ErrorContains(t, err, "open application database")
+	require.True(t, db == nil, "no typed nil inside the interface") // require.Nil accepts one
 }
