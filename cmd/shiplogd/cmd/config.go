@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"strings"
 	"time"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
@@ -75,32 +74,10 @@ func appConfig() (string, any) {
 	// read walks the tree from disk. Measured with it off: 13% more
 	// records/s on a fresh chain, but at 570,000 records a point query took
 	// 26 ms at p99 instead of under 5 and filling slowed to 500 records/s.
-	return appTemplate(), AppTomlConfig{
+	return serverconfig.DefaultConfigTemplate + shiplogConfigTemplate, AppTomlConfig{
 		Config:  *cfg,
 		Shiplog: ShiplogConfig{MaxPendingPerMember: app.DefaultMaxPendingPerMember},
 	}
-}
-
-// syncPruning is written after the fast-node setting: the SDK reads
-// iavl-sync-pruning from app.toml but its template leaves it out.
-const syncPruning = `
-
-# iavl-sync-pruning prunes old state versions inside Commit instead of on a
-# background goroutine. shiplog's default is true: at 1,000,000 records the
-# background pruning put point queries at 5-9 ms p99 and pages at 15-30 ms;
-# inside Commit they are 2-3 ms and 8-12 ms (p99).
-iavl-sync-pruning = true
-`
-
-// appTemplate is the SDK's app.toml template with iavl-sync-pruning, then
-// shiplog's section.
-func appTemplate() string {
-	const anchor = "iavl-disable-fastnode = {{ .BaseConfig.IAVLDisableFastNode }}"
-	if !strings.Contains(serverconfig.DefaultConfigTemplate, anchor) {
-		panic("app.toml template: " + anchor + " not found")
-	}
-	return strings.Replace(serverconfig.DefaultConfigTemplate, anchor, anchor+strings.TrimSuffix(syncPruning, "\n"), 1) +
-		shiplogConfigTemplate
 }
 
 // IndexedEvents are the event attributes a new node indexes for tx_search,

@@ -8,11 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cosmos/cosmos-sdk/server"
 	svrcmd "github.com/cosmos/cosmos-sdk/server/cmd"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
-	"github.com/spf13/viper"
 	"github.com/stretchr/testify/require"
 
 	"github.com/shiplog/shiplog/app"
@@ -50,19 +48,12 @@ func TestInitWritesShiplogDefaults(t *testing.T) {
 	require.NoError(t, err)
 	for _, want := range []string{`app-db-backend = "pebbledb"`, `minimum-gas-prices = "0ship"`, `address = "127.0.0.1:9090"`, `address = "tcp://127.0.0.1:1317"`,
 		"max-pending-per-member = 1000", `index-events = ["message.action", "message.sender", ]`,
-		`pruning = "custom"`, `pruning-keep-recent = "100"`, `pruning-interval = "10"`, "iavl-disable-fastnode = false", "\niavl-sync-pruning = true\n"} {
+		`pruning = "custom"`, `pruning-keep-recent = "100"`, `pruning-interval = "10"`, "iavl-disable-fastnode = false"} {
 		require.Contains(t, string(appToml), want)
 	}
 	// Records are found through state indexes; the transaction index holds
 	// hashes, heights, action and sender only.
 	require.NotContains(t, string(appToml), `EventDeploymentRecorded`)
-
-	// The SDK reads iavl-sync-pruning at the top level, which the template
-	// leaves out: it must not land inside a section.
-	v := viper.New()
-	v.SetConfigFile(filepath.Join(home, "config", "app.toml"))
-	require.NoError(t, v.ReadInConfig())
-	require.True(t, v.GetBool(server.FlagIAVLSyncPruning))
 }
 
 // TestGenesisCommandsBuildAConsortium drives the genesis tools in order and
