@@ -8,13 +8,15 @@
 #   localnet4 four shiplog validators, records from the four organisations
 #   kvstore   one CometBFT node running its built-in kvstore application
 # and prints a table: committed records/s, submit-to-commit p50/p95/p99,
-# bytes on disk per record and peak memory per node. Each chain first takes
-# BENCH_WARMUP_RECORDS (20,000) records, unmeasured: the databases keep
-# pools of write-ahead logs (pebble keeps five memtables' worth) that fill
-# once and then stay, so disk per record is the growth after them.
+# bytes on disk per record and peak memory per node.
 #   query     (not in the default set) fills one validator with
 #             BENCH_QUERY_RECORDS (1,000,000) records in batches, then
 #             measures point and 100-record page queries over REST and gRPC
+#
+# Each chain of the load scenarios first takes BENCH_WARMUP_RECORDS (20,000)
+# records, unmeasured: the databases keep pools of write-ahead logs (pebble
+# keeps five memtables' worth) that fill once and then stay, so disk per
+# record is the growth after them.
 #
 # Environment: BENCH_SECONDS (30) how long each scenario submits,
 # BENCH_RATE (0 = as fast as possible) transactions per second,
