@@ -136,21 +136,15 @@ func txCacheKey(chainID string, txBytes []byte) [32]byte {
 	return key
 }
 
-// cacheableSigners reads each signer's account number and public key, as
+// cacheableSigners reads each signer's account number and public key (and
+// returns the signers' addresses and keys with them), as
 // SigVerificationDecorator will, outside the transaction's gas meter (a node
 // with a cache hit must use exactly the gas of a node without one), or
-// reports false when the transaction's
-// validity could depend on more than that: a signature mode other than
-// direct or legacy amino JSON (SIGN_MODE_TEXTUAL renders chain state), a
-// multisig, or a signer without a public key.
-func cacheableSigners(ctx sdk.Context, ak ante.AccountKeeper, tx sdk.Tx) ([]cachedSigner, bool) {
-	out, _, _, ok := readSigners(ctx, ak, tx)
-	return out, ok
-}
-
-// readSigners is cacheableSigners with the signers' addresses and public
-// keys.
-func readSigners(ctx sdk.Context, ak ante.AccountKeeper, tx sdk.Tx) ([]cachedSigner, [][]byte, []cryptotypes.PubKey, bool) {
+// reports false when the transaction's validity could depend on more than
+// that: a signature mode other than direct or legacy amino JSON
+// (SIGN_MODE_TEXTUAL renders chain state), a multisig, or a signer without a
+// public key.
+func cacheableSigners(ctx sdk.Context, ak ante.AccountKeeper, tx sdk.Tx) ([]cachedSigner, [][]byte, []cryptotypes.PubKey, bool) {
 	if ctx.BlockHeight() == 0 || len(ctx.TxBytes()) == 0 {
 		return nil, nil, nil, false
 	}
@@ -235,7 +229,7 @@ func (d SkipVerifiedSignatures) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate 
 	if !ok {
 		return next(ctx, tx, simulate)
 	}
-	current, ok := cacheableSigners(ctx, d.ak, tx)
+	current, _, _, ok := cacheableSigners(ctx, d.ak, tx)
 	if !ok || !sameSigners(cached, current) {
 		return next(ctx, tx, simulate)
 	}
@@ -254,7 +248,7 @@ type RememberVerifiedSignatures struct {
 
 func (d RememberVerifiedSignatures) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, next sdk.AnteHandler) (sdk.Context, error) {
 	if !simulate && ctx.ExecMode() == sdk.ExecModeCheck && ctx.IsSigverifyTx() {
-		if signers, addrs, pubKeys, ok := readSigners(ctx, d.ak, tx); ok {
+		if signers, addrs, pubKeys, ok := cacheableSigners(ctx, d.ak, tx); ok {
 			d.cache.add(cacheKey(ctx), signers)
 			d.cache.learn(addrs, signers, pubKeys)
 		}

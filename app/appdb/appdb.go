@@ -4,9 +4,8 @@
 // Every record writes new keys (sequence ids, index entries), and collections
 // read a key before writing it; on pebble's defaults, a read of a key that is
 // not there searches every level without a filter, through an 8 MiB block
-// cache, and the memtable flushes every 4 MiB. Under load that was the
-// largest cost of a record after signature checks, and it grows with the
-// state. The on-disk format is unchanged: a database written here opens with
+// cache, and the memtable flushes every 4 MiB. Those reads were a tenth of a
+// batched record's time in-process, and they grow with the state. The on-disk format is unchanged: a database written here opens with
 // default options and the reverse (filters are added as files are rewritten).
 package appdb
 
@@ -65,8 +64,8 @@ func OpenPebble(path string) (*DB, error) {
 		Cache:                       cache,
 		MemTableSize:                MemTableBytes,
 		MemTableStopWritesThreshold: memTablesBeforeStall,
-		// Compactions run beside the state machine on a 2-core node; two
-		// keep L0 drained without taking both cores.
+		// Compactions run beside the state machine; cosmos-db allows three,
+		// two leave a 2-core node a core for the state machine.
 		MaxConcurrentCompactions: func() int { return 2 },
 		Levels:                   make([]pebble.LevelOptions, 7),
 		Logger:                   quietLogger{},
