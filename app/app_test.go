@@ -230,11 +230,18 @@ func TestRecordDeploymentThroughFinalizeBlock(t *testing.T) {
 	c := newChain(t, dbm.NewMemDB())
 	c.initChain(c.genesis())
 
+	adminAddr := sdk.AccAddress(c.admin.PubKey().Address())
+	require.Nil(t, c.app.AccountKeeper.GetAccount(c.ctx(), adminAddr).GetPubKey(), "a member's account starts without a key")
 	tx := c.signTx(c.admin, nil, recordMsg(addr(c.admin), "ci-1"))
 	require.Zero(t, c.checkTx(tx).Code)
 	res := c.nextBlock(tx)
 	require.Len(t, res.TxResults, 1)
 	require.Zero(t, res.TxResults[0].Code, res.TxResults[0].Log)
+	// The first transaction stores the signer's key, without the SDK's
+	// tx.signature and tx.acc_seq events (not indexed, so only bytes).
+	require.Equal(t, c.admin.PubKey(), c.app.AccountKeeper.GetAccount(c.ctx(), adminAddr).GetPubKey())
+	require.NotContains(t, eventTypes(res.TxResults[0]), sdk.EventTypeTx)
+	require.Contains(t, eventTypes(res.TxResults[0]), sdk.EventTypeMessage)
 
 	got, err := c.app.DeploymentsKeeper.Deployments.Get(c.ctx(), 1)
 	require.NoError(t, err)

@@ -163,6 +163,31 @@ func (d *DB) newIterator(start, end []byte, reverse bool) (dbm.Iterator, error) 
 
 func (d *DB) Close() error { return d.db.Close() }
 
+// Compact rewrites every key range down to the last level, dropping the
+// versions IAVL pruning deleted and the entries they shadowed. Pebble gets
+// there on its own as levels fill; this gives the space back at once.
+func (d *DB) Compact() error {
+	it, err := d.db.NewIter(nil)
+	if err != nil {
+		return err
+	}
+	var first, last []byte
+	if it.First() {
+		first = bytes.Clone(it.Key())
+	}
+	if it.Last() {
+		last = bytes.Clone(it.Key())
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	if first == nil {
+		return nil // empty
+	}
+	// Compact's end is exclusive: the smallest key after last.
+	return d.db.Compact(first, append(last, 0), true)
+}
+
 func (d *DB) NewBatch() dbm.Batch            { return &batch{db: d.db, b: d.db.NewBatch()} }
 func (d *DB) NewBatchWithSize(int) dbm.Batch { return d.NewBatch() }
 

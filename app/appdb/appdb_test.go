@@ -1,9 +1,12 @@
 package appdb_test
 
 import (
+	"crypto/rand"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
@@ -197,4 +200,54 @@ func TestOpenReportsWhatFailed(t *testing.T) {
 	db, err := appdb.Open(home, dbm.PebbleDBBackend)
 	require.ErrorContains(t, err, "open application database")
 	require.True(t, db == nil, "no typed nil inside the interface") // require.Nil accepts one
+}
+
+func tableBytes(t *testing.T, dir string) int64 {
+	t.Helper()
+	tables, err := filepath.Glob(filepath.Join(dir, "*.sst"))
+	require.NoError(t, err)
+	var n int64
+	for _, f := range tables {
+		st, err := os.Stat(f)
+		require.NoError(t, err)
+		n += st.Size()
+	}
+	return n
+}
+
+// TestCompactDropsDeletedData: after deleting nine keys in ten, the tables
+// still hold them until Compact; the survivors read back unchanged.
+func TestCompactDropsDeletedData(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "application.db")
+	db, err := appdb.OpenPebble(dir)
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, db.Compact(), "an empty database")
+
+	value := make([]byte, 1024)
+	const n = 40_000 // 40 MiB of incompressible values: more than two memtables
+	for i := range n {
+		_, _ = rand.Read(value)
+		require.NoError(t, db.Set([]byte(fmt.Sprintf("k%06d", i)), value))
+	}
+	for i := range n {
+		if i%10 != 0 {
+			require.NoError(t, db.Delete([]byte(fmt.Sprintf("k%06d", i))))
+		}
+	}
+	kept, err := db.Get([]byte("k000010"))
+	require.NoError(t, err)
+	before := tableBytes(t, dir)
+	require.Greater(t, before, int64(20<<20), "flushed tables still hold the deleted values")
+
+	require.NoError(t, db.Compact())
+	// Pebble removes the replaced tables in the background.
+	require.Eventually(t, func() bool { return tableBytes(t, dir) < int64(n/10*1024*3/2) },
+		10*time.Second, 50*time.Millisecond, "about the surviving tenth")
+	got, err := db.Get([]byte("k000010"))
+	require.NoError(t, err)
+	require.Equal(t, kept, got)
+	gone, err := db.Has([]byte("k000011"))
+	require.NoError(t, err)
+	require.False(t, gone)
 }

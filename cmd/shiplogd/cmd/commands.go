@@ -44,6 +44,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
 		txCmd(),
 		keys.Commands(),
 		aiopsCmd(),
+		dbCmd(),
 	)
 }
 

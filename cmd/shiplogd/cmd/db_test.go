@@ -1,0 +1,46 @@
+package cmd_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/shiplog/shiplog/app/appdb"
+)
+
+// TestDBCompact: the command refuses a home without a database, a database
+// the node holds open and another backend, and compacts a stopped node's
+// database without losing a key.
+func TestDBCompact(t *testing.T) {
+	home := t.TempDir()
+	require.NoError(t, run(t, home, "init", "node-1"))
+	require.ErrorContains(t, run(t, home, "db", "compact"), "no application database at")
+
+	path := filepath.Join(home, "data", appdb.Name+".db")
+	db, err := appdb.OpenPebble(path)
+	require.NoError(t, err)
+	for i := range 1000 {
+		require.NoError(t, db.Set([]byte(fmt.Sprintf("k%04d", i)), []byte("v")))
+	}
+	require.ErrorContains(t, run(t, home, "db", "compact"), "stop it first")
+	require.NoError(t, db.Close())
+
+	require.NoError(t, run(t, home, "db", "compact"))
+	db, err = appdb.OpenPebble(path)
+	require.NoError(t, err)
+	v, err := db.Get([]byte("k0999"))
+	require.NoError(t, err)
+	require.Equal(t, []byte("v"), v)
+	require.NoError(t, db.Close())
+
+	appToml := filepath.Join(home, "config", "app.toml")
+	cfg, err := os.ReadFile(appToml)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(appToml, []byte(strings.Replace(string(cfg),
+		`app-db-backend = "pebbledb"`, `app-db-backend = "goleveldb"`, 1)), 0o600))
+	require.ErrorContains(t, run(t, home, "db", "compact"), `app-db-backend is "goleveldb"`)
+}
