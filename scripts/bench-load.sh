@@ -6,6 +6,10 @@
 #             for BENCH_SUSTAINED_SECONDS (300): latency below saturation
 #   batched   one shiplog validator, 100 records per transaction
 #   localnet4 four shiplog validators, records from the four organisations
+#   localnet4b the same with 10 records per transaction at a fixed
+#             BENCH_LOCALNET_RATE (60) transactions/s for
+#             BENCH_LOCALNET_SECONDS (120): a release of ten services
+#             recorded in one transaction
 #   kvstore   one CometBFT node running its built-in kvstore application
 # and prints a table: committed records/s, submit-to-commit p50/p95/p99,
 # bytes on disk per record and peak memory per node.
@@ -18,9 +22,18 @@
 # keeps five memtables' worth) that fill once and then stay, so disk per
 # record is the growth after them.
 #
+# Disk per record is reported twice:
+#   run/rec   growth of the data folder during the run, measured 2 s after it
+#   kept/rec  what the node keeps for good: after the run the node makes
+#             BENCH_SETTLE_BLOCKS (120) more blocks, so that pruning
+#             (keep 100 versions, every 10) removes the versions the run
+#             wrote, stops, compacts with `shiplogd db compact`, and the
+#             data folder less the consensus WAL (a ring capped at 1 GB) is
+#             divided by every record the chain holds, warm-up included.
+#
 # Environment: BENCH_SECONDS (30) how long each scenario submits,
 # BENCH_RATE (0 = as fast as possible) transactions per second,
-# BENCH_SCENARIOS ("single sustained batched localnet4 kvstore"), BENCH_DIR
+# BENCH_SCENARIOS ("single sustained batched localnet4 localnet4b kvstore"), BENCH_DIR
 # (build/bench, wiped first), SHIPLOGD, COMETBFT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,10 +43,13 @@ COMET=${COMETBFT:-$PWD/build/cometbft}
 DIR=${BENCH_DIR:-$PWD/build/bench}
 SECONDS_PER=${BENCH_SECONDS:-30}
 RATE=${BENCH_RATE:-0}
-SCENARIOS=${BENCH_SCENARIOS:-"single sustained batched localnet4 kvstore"}
+SCENARIOS=${BENCH_SCENARIOS:-"single sustained batched localnet4 localnet4b kvstore"}
 SUSTAINED_RATE=${BENCH_SUSTAINED_RATE:-500}
 SUSTAINED_SECONDS=${BENCH_SUSTAINED_SECONDS:-300}
 WARMUP_RECORDS=${BENCH_WARMUP_RECORDS:-20000}
+SETTLE_BLOCKS=${BENCH_SETTLE_BLOCKS:-120}
+LOCALNET_RATE=${BENCH_LOCALNET_RATE:-60}
+LOCALNET_SECONDS=${BENCH_LOCALNET_SECONDS:-120}
 # The single-node chains have four deployer keys, as four CI pipelines
 # would: one key alone meets the per-member admission bound (1,000
 # transactions waiting per block) before the node's capacity.
@@ -52,16 +68,41 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_height() { # rpc port, height
-  for _ in $(seq 1 120); do
-    h=$(curl -fsS --max-time 2 "http://127.0.0.1:$1/status" 2>/dev/null |
-      sed -n 's/.*"latest_block_height": *"\([0-9]*\)".*/\1/p' | head -1) || true
+height() { # rpc port
+  curl -fsS --max-time 2 "http://127.0.0.1:$1/status" 2>/dev/null |
+    sed -n 's/.*"latest_block_height": *"\([0-9]*\)".*/\1/p' | head -1 || true
+}
+
+wait_height() { # rpc port, height, [seconds (60)]
+  local h
+  for _ in $(seq 1 $((2 * ${3:-60}))); do
+    h=$(height "$1")
     [ "${h:-0}" -ge "$2" ] && return 0
     sleep 0.5
   done
   echo "node on rpc port $1 did not reach height $2" >&2
   return 1
 }
+
+# settle: SETTLE_BLOCKS more blocks (a second each), so that pruning has
+# removed every state version the run wrote but the last.
+settle() { # rpc port
+  [ "$SETTLE_BLOCKS" -gt 0 ] || return 0
+  wait_height "$1" $(($(height "$1") + SETTLE_BLOCKS)) $((3 * SETTLE_BLOCKS))
+}
+
+# kept_bytes: a stopped node's data folder once compacted, without the
+# consensus WAL (a ring CometBFT caps at 1 GB). Compaction also empties
+# pebble's write-ahead logs; goleveldb's hold data not yet in its tables.
+kept_bytes() { # home
+  local total wal
+  [ -d "$1/data/application.db" ] && "$BIN" db compact --home "$1" >/dev/null
+  total=$(du -sb "$1/data" | cut -f1)
+  wal=$(du -sb "$1/data/cs.wal" 2>/dev/null | cut -f1)
+  echo $((total - ${wal:-0}))
+}
+
+committed() { sed -n 's/.*"committed_records":\([0-9]*\).*/\1/p'; }
 
 data_bytes() { du -sb "$1/data" | cut -f1; }
 peak_kib() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
@@ -78,10 +119,11 @@ tx_count() { # per-tx records
 }
 
 RESULTS=()
-record() { # json line, bytes per record, peak MiB
-  RESULTS+=("$1|$2|$3")
-  echo "$1 bytes/record/node=$2 peak_MiB/node=$3" >&2
+record() { # json line, bytes per record in the run, kept per record, peak MiB
+  RESULTS+=("$1|$2|$3|$4")
+  echo "$1 run_bytes/record/node=$2 kept_bytes/record/node=$3 peak_MiB/node=$4" >&2
 }
+per() { echo $(($1 / ($2 > 0 ? $2 : 1))); } # bytes, records
 
 start_shiplog_node() { # home, index
   local rpc=$((BASE + 10 * $2 + 1)) p2p=$((BASE + 10 * $2)) api=$((BASE + 10 * $2 + 2)) grpc=$((BASE + 10 * $2 + 3)) k
@@ -96,12 +138,14 @@ start_shiplog_node() { # home, index
   wait_height "$rpc" 2
 }
 
+WARM=0 # records the last warm-up committed
 warm_up() { # batch, generator flags
   local batch=$1
   shift
+  WARM=0
   [ "$WARMUP_RECORDS" -gt 0 ] || return 0
-  "$BIN" bench load --label warmup --batch "$batch" --count $(((WARMUP_RECORDS + batch - 1) / batch)) \
-    --workers 64 "$@" >/dev/null
+  WARM=$("$BIN" bench load --label warmup --batch "$batch" --count $(((WARMUP_RECORDS + batch - 1) / batch)) \
+    --workers 64 "$@" | committed)
 }
 
 signers_of() { # home
@@ -111,7 +155,7 @@ signers_of() { # home
 }
 
 run_single() { # label, batch, [rate, seconds]
-  local home="$DIR/$1" count before after pid json records rate=${3:-$RATE}
+  local home="$DIR/$1" count before after pid json records peak rate=${3:-$RATE}
   start_shiplog_node "$home" 0
   pid=${PIDS[-1]}
   # shellcheck disable=SC2046 # one word per flag
@@ -125,13 +169,15 @@ run_single() { # label, batch, [rate, seconds]
     $(signers_of "$home") --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))")
   sleep 2
   after=$(data_bytes "$home")
-  records=$(printf '%s' "$json" | sed -n 's/.*"committed_records":\([0-9]*\).*/\1/p')
-  record "$json" "$(( (after - before) / (records > 0 ? records : 1) ))" "$(( $(peak_kib "$pid") / 1024 ))"
+  records=$(printf '%s' "$json" | committed)
+  settle $((BASE + 1))
+  peak=$(peak_kib "$pid")
   cleanup
+  record "$json" "$(per $((after - before)) "$records")" "$(per "$(kept_bytes "$home")" $((WARM + records)))" $((peak / 1024))
 }
 
-run_localnet4() {
-  local net="$DIR/localnet4" count before=0 after=0 peak=0 json records i signers=()
+run_localnet4() { # label, batch, [rate, seconds]
+  local net="$DIR/$1" count workers before=0 after=0 kept=0 peak=0 json records i signers=() rate=${3:-$RATE}
   "$BIN" testnet init-files --validators 4 --output "$net" --chain-id shiplog-bench-4 --starting-port $BASE >/dev/null
   for i in 0 1 2 3; do
     "$BIN" start --home "$net/node$i" --log_level error >"$net/node$i.log" 2>&1 &
@@ -139,23 +185,28 @@ run_localnet4() {
     signers+=(--signer "$net/node$i:org$i-deployer")
   done
   wait_height $((BASE + 1)) 2
-  warm_up 1 "${signers[@]}" --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))"
+  warm_up "$2" "${signers[@]}" --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))"
   for i in 0 1 2 3; do before=$((before + $(data_bytes "$net/node$i"))); done
-  count=$(tx_count 1)
-  json=$("$BIN" bench load --label localnet4 --count "$count" --rate "$RATE" "${signers[@]}" \
+  # Flat out, the generator's default 16 submitters; at a fixed rate, enough
+  # that waiting on CheckTx does not hold back the offered load.
+  workers=16
+  if [ -n "${4:-}" ]; then count=$((rate * $4)) workers=64; else count=$(tx_count "$2"); fi
+  json=$("$BIN" bench load --label "$1" --batch "$2" --count "$count" --rate "$rate" --workers "$workers" "${signers[@]}" \
     --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))")
   sleep 3
+  for i in 0 1 2 3; do after=$((after + $(data_bytes "$net/node$i"))); done
+  records=$(printf '%s' "$json" | committed)
+  settle $((BASE + 1))
   for i in 0 1 2 3; do
-    after=$((after + $(data_bytes "$net/node$i")))
     peak=$(( $(peak_kib "${PIDS[$i]}") > peak ? $(peak_kib "${PIDS[$i]}") : peak ))
   done
-  records=$(printf '%s' "$json" | sed -n 's/.*"committed_records":\([0-9]*\).*/\1/p')
-  record "$json" "$(( (after - before) / 4 / (records > 0 ? records : 1) ))" "$((peak / 1024))"
   cleanup
+  for i in 0 1 2 3; do kept=$((kept + $(kept_bytes "$net/node$i"))); done
+  record "$json" "$(per $((after - before)) $((4 * records)))" "$(per "$kept" $((4 * (WARM + records))))" $((peak / 1024))
 }
 
 run_kvstore() {
-  local home="$DIR/kvstore" count before pid json records
+  local home="$DIR/kvstore" count before after pid json records peak
   [ -x "$COMET" ] || go build -o "$COMET" github.com/cometbft/cometbft/cmd/cometbft
   "$COMET" init --home "$home" >/dev/null 2>&1
   # The same block interval and listeners as the shiplog nodes.
@@ -174,9 +225,12 @@ run_kvstore() {
   json=$("$BIN" bench load --engine kvstore --label kvstore --count "$count" --rate "$RATE" \
     --rpc-url "http://127.0.0.1:$((BASE + 1))")
   sleep 2
-  records=$(printf '%s' "$json" | sed -n 's/.*"committed_records":\([0-9]*\).*/\1/p')
-  record "$json" "$(( ($(data_bytes "$home") - before) / (records > 0 ? records : 1) ))" "$(( $(peak_kib "$pid") / 1024 ))"
+  records=$(printf '%s' "$json" | committed)
+  after=$(data_bytes "$home")
+  peak=$(peak_kib "$pid")
   cleanup
+  # The kvstore application keeps every version: nothing to settle.
+  record "$json" "$(per $((after - before)) "$records")" "$(per "$(kept_bytes "$home")" $((WARM + records)))" $((peak / 1024))
 }
 
 QUERY_LINES=()
@@ -191,7 +245,7 @@ run_query() {
     [ "$chunk" -lt 1 ] && chunk=1
     json=$("$BIN" bench load --label fill --batch 100 --count "$chunk" --workers 4 --drain 120s \
       --signer "$home:dev" --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))")
-    done=$((done + $(printf '%s' "$json" | sed -n 's/.*"committed_records":\([0-9]*\).*/\1/p')))
+    done=$((done + $(printf '%s' "$json" | committed)))
     echo "filled $done of $total records" >&2
   done
   mapfile -t QUERY_LINES < <("$BIN" bench query --label query --requests 1000 \
@@ -207,7 +261,8 @@ for s in $SCENARIOS; do
     single) run_single single 1 ;;
     sustained) run_single sustained 1 "$SUSTAINED_RATE" "$SUSTAINED_SECONDS" ;;
     batched) run_single batched 100 ;;
-    localnet4) run_localnet4 ;;
+    localnet4) run_localnet4 localnet4 1 ;;
+    localnet4b) run_localnet4 localnet4b 10 "$LOCALNET_RATE" "$LOCALNET_SECONDS" ;;
     kvstore) run_kvstore ;;
     query) run_query ;;
     *) echo "unknown scenario $s" >&2; exit 2 ;;
@@ -215,12 +270,12 @@ for s in $SCENARIOS; do
 done
 
 [ "${#RESULTS[@]}" -gt 0 ] &&
-  printf '\n%-10s %6s %10s %12s %8s %8s %8s %10s %9s\n' scenario batch records records/s p50_ms p95_ms p99_ms bytes/rec peak_MiB
+  printf '\n%-10s %6s %10s %12s %8s %8s %8s %8s %9s %9s\n' scenario batch records records/s p50_ms p95_ms p99_ms run/rec kept/rec peak_MiB
 for r in "${RESULTS[@]}"; do
-  IFS='|' read -r json bpr peak <<<"$r"
+  IFS='|' read -r json bpr kept peak <<<"$r"
   field() { printf '%s' "$json" | sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
-  printf '%-10s %6s %10s %12.0f %8.0f %8.0f %8.0f %10s %9s\n' "$(field label)" "$(field batch)" \
-    "$(field committed_records)" "$(field records_per_second)" "$(field p50_ms)" "$(field p95_ms)" "$(field p99_ms)" "$bpr" "$peak"
+  printf '%-10s %6s %10s %12.0f %8.0f %8.0f %8.0f %8s %9s %9s\n' "$(field label)" "$(field batch)" \
+    "$(field committed_records)" "$(field records_per_second)" "$(field p50_ms)" "$(field p95_ms)" "$(field p99_ms)" "$bpr" "$kept" "$peak"
 done
 
 if [ "${#QUERY_LINES[@]}" -gt 0 ]; then
