@@ -47,6 +47,7 @@ type preverifyingTxService struct {
 }
 
 func (s preverifyingTxService) BroadcastTx(ctx context.Context, req *txtypes.BroadcastTxRequest) (*txtypes.BroadcastTxResponse, error) {
+	growStack()
 	if req != nil {
 		s.app.Preverify(ctx, req.TxBytes)
 	}
@@ -54,3 +55,25 @@ func (s preverifyingTxService) BroadcastTx(ctx context.Context, req *txtypes.Bro
 }
 
 const txServiceName = "cosmos.tx.v1beta1.Service"
+
+// broadcastStackBytes is about the stack BroadcastTx reaches: Preverify,
+// then CheckTx's ante chain, collections, the cache stores and IAVL.
+const broadcastStackBytes = 64 << 10
+
+// growStack makes the calling goroutine's stack hold a broadcastStackBytes
+// frame. gRPC serves each call on a new goroutine whose stack starts at a
+// few KiB and doubles, copying itself, as the call chain deepens. Under
+// single-record load that copying was 6.6% of a node's CPU, most of it
+// inside CheckTx, under the lock FinalizeBlock waits for; growing once while
+// the stack is still shallow took it to 2.8% and CheckTx from 3.3 to 2.7 s
+// in 15 s. (The garbage collector shrinks stacks again, so some copying
+// stays.)
+//
+//go:noinline
+func growStack() {
+	var frame [broadcastStackBytes]byte
+	touch(frame[:]) // the compiler drops a frame nothing reads
+}
+
+//go:noinline
+func touch(b []byte) { b[len(b)-1] = 1 }
