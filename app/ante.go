@@ -54,7 +54,7 @@ func NewAnteHandler(opts AnteOptions) (sdk.AnteHandler, error) {
 		NewMembershipGate(opts.Codec, opts.Consortium, opts.MsgRoles),
 		// Its tx.signature and tx.acc_seq events exist for tx_search, which
 		// shiplog nodes do not index them for (IndexedEvents); stored with
-		// every transaction's result, twice, they were about 190 bytes per
+		// every transaction's result, twice, they were about 200 bytes per
 		// single-record transaction. The signatures are in the transaction.
 		withoutEvents{ante.NewSetPubKeyDecorator(opts.AccountKeeper)},
 		ante.NewValidateSigCountDecorator(opts.AccountKeeper),
