@@ -5,8 +5,9 @@
 // read a key before writing it; on pebble's defaults, a read of a key that is
 // not there searches every level without a filter, through an 8 MiB block
 // cache, and the memtable flushes every 4 MiB. Those reads were a tenth of a
-// batched record's time in-process, and they grow with the state. The on-disk format is unchanged: a database written here opens with
-// default options and the reverse (filters are added as files are rewritten).
+// batched record's time in-process, and they grow with the state. The
+// on-disk format is unchanged: a database written here opens with default
+// options and the reverse (filters are added as files are rewritten).
 package appdb
 
 import (
