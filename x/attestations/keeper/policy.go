@@ -157,10 +157,17 @@ func DecisionMessage(dec deploymentstypes.PolicyDecision, breakGlass bool) strin
 // writes nothing.
 func (k Keeper) Evaluate(ctx context.Context, environment, orgID string, digests []string, breakGlass bool) (deploymentstypes.PolicyDecision, error) {
 	dec := deploymentstypes.PolicyDecision{Environment: environment, Outcome: deploymentstypes.POLICY_OUTCOME_NO_POLICY}
-	policy, err := k.GetPolicy(ctx, environment, 0)
-	if errors.Is(err, types.ErrPolicyNotFound) {
+	// Most environments of a young consortium have no policy, and every
+	// record asks: read the current version directly rather than build a
+	// not-found error (errorsmod captures a stack trace) to discard.
+	version, err := k.CurrentPolicy.Get(ctx, environment)
+	if errors.Is(err, collections.ErrNotFound) {
 		return dec, nil
 	}
+	if err != nil {
+		return dec, err
+	}
+	policy, err := k.GetPolicy(ctx, environment, version)
 	if err != nil {
 		return dec, err
 	}
