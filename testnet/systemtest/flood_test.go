@@ -84,6 +84,7 @@ func TestFloodingMemberDoesNotStarveOthers(t *testing.T) {
 		Rejected       int    `json:"rejected"`
 		Committed      int    `json:"committed_txs"`
 		Failed         int    `json:"failed_txs"`
+		ResultsRead    bool   `json:"results_read"`
 		FirstRejection string `json:"first_rejection"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(lastJSONLine(floodOut.String())), &res), floodOut.String())
@@ -96,4 +97,5 @@ func TestFloodingMemberDoesNotStarveOthers(t *testing.T) {
 	require.Positive(t, res.Committed)
 	require.Equal(t, 4000, res.Committed+res.Rejected, floodOut.String())
 	require.Zero(t, res.Failed, floodOut.String())
+	require.True(t, res.ResultsRead, floodOut.String())
 }
