@@ -56,7 +56,7 @@ func NewAnteHandler(opts AnteOptions) (sdk.AnteHandler, error) {
 		// shiplog nodes do not index them for (IndexedEvents); stored with
 		// every transaction's result, twice, they were about 200 bytes per
 		// single-record transaction. The signatures are in the transaction.
-		withoutEvents{ante.NewSetPubKeyDecorator(opts.AccountKeeper)},
+		withoutTxEvents{ante.NewSetPubKeyDecorator(opts.AccountKeeper)},
 		ante.NewValidateSigCountDecorator(opts.AccountKeeper),
 		ante.NewSigGasConsumeDecorator(opts.AccountKeeper, ante.DefaultSigVerificationGasConsumer),
 	)
@@ -77,14 +77,21 @@ func NewAnteHandler(opts AnteOptions) (sdk.AnteHandler, error) {
 	return sdk.ChainAnteDecorators(decorators...), nil
 }
 
-// withoutEvents runs a decorator and drops the events it emits; the rest
-// of the chain emits into the transaction's own event manager.
-type withoutEvents struct{ sdk.AnteDecorator }
+// withoutTxEvents runs a decorator and drops the events of type tx
+// (sdk.EventTypeTx) it emits. Any other event it emits reaches the
+// transaction's event manager before the rest of the chain runs, so a later
+// SDK that adds one to the decorator does not lose it silently.
+type withoutTxEvents struct{ sdk.AnteDecorator }
 
-func (d withoutEvents) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, next sdk.AnteHandler) (sdk.Context, error) {
-	events := ctx.EventManager()
-	return d.AnteDecorator.AnteHandle(ctx.WithEventManager(sdk.NewEventManager()), tx, simulate,
+func (d withoutTxEvents) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, next sdk.AnteHandler) (sdk.Context, error) {
+	events, scratch := ctx.EventManager(), sdk.NewEventManager()
+	return d.AnteDecorator.AnteHandle(ctx.WithEventManager(scratch), tx, simulate,
 		func(ctx sdk.Context, tx sdk.Tx, simulate bool) (sdk.Context, error) {
+			for _, ev := range scratch.Events() {
+				if ev.Type != sdk.EventTypeTx {
+					events.EmitEvent(ev)
+				}
+			}
 			return next(ctx.WithEventManager(events), tx, simulate)
 		})
 }

@@ -405,8 +405,8 @@ type includedTx struct {
 // transactions of each new block. Block results are read only when the
 // records the application gained differ from those the blocks carried: then
 // a transaction failed in its block, or someone else wrote records too.
-// Reading them for every block would cost the node more than the generator
-// measures: serving block results as JSON took a fifth of a validator's CPU.
+// Reading them for every block would load the node being measured: serving
+// block results as JSON took a fifth of a validator's CPU.
 func runLoad(ctx context.Context, rpc *rpchttp.HTTP, target loadTarget, txs [][]byte, rate float64, workers int, drain time.Duration) (benchResult, error) {
 	info, err := rpc.ABCIInfo(ctx)
 	if err != nil {
