@@ -72,7 +72,8 @@ are compared with those the blocks carried, and block results are read only if t
 built-in kvstore application over CometBFT RPC instead, as the consensus engine's own ceiling.
 
 Prints one JSON line: transactions and records committed, committed records per second (first
-submission to last commit), latency p50/p95/p99 in milliseconds, CheckTx rejections.`,
+submission to last commit), latency p50/p95/p99 in milliseconds, CheckTx rejections, and
+results_read when block results had to be read.`,
 		Example: `shiplogd bench load --count 20000 --signer .shiplog-dev:dev --chain-id shiplog-dev-1
 shiplogd bench load --count 2000 --batch 100 --signer .shiplog-dev:dev --chain-id shiplog-dev-1
 shiplogd bench load --engine kvstore --rpc-url http://127.0.0.1:26657 --count 20000`,
