@@ -87,7 +87,7 @@ wait_height() { # rpc port, height, [seconds (60)]
   return 1
 }
 
-# settle: SETTLE_BLOCKS more blocks (a second each), so that pruning has
+# settle: SETTLE_BLOCKS more blocks, so that pruning has
 # removed every state version the run wrote but the last.
 settle() { # rpc port
   [ "$SETTLE_BLOCKS" -gt 0 ] || return 0
@@ -209,14 +209,16 @@ run_localnet4() { # label, batch, [rate, seconds]
 }
 
 run_kvstore() {
-  local home="$DIR/kvstore" count before after pid json records peak
+  local home="$DIR/kvstore" count before after pid json records peak interval
   [ -x "$COMET" ] || go build -o "$COMET" github.com/cometbft/cometbft/cmd/cometbft
   "$COMET" init --home "$home" >/dev/null 2>&1
-  # The same block interval and listeners as the shiplog nodes.
+  # The same block interval as a new shiplog node, and loopback listeners.
+  "$BIN" init probe --home "$DIR/probe" >/dev/null 2>&1
+  interval=$(grep '^timeout_commit = ' "$DIR/probe/config/config.toml")
   sed -i \
     -e "s|^laddr = \"tcp://127.0.0.1:26657\"|laddr = \"tcp://127.0.0.1:$((BASE + 1))\"|" \
     -e "s|^laddr = \"tcp://0.0.0.0:26656\"|laddr = \"tcp://127.0.0.1:$BASE\"|" \
-    -e "s|^timeout_commit = .*|timeout_commit = \"1s\"|" \
+    -e "s|^timeout_commit = .*|$interval|" \
     "$home/config/config.toml"
   "$COMET" start --home "$home" --proxy_app kvstore --log_level error >"$home.log" 2>&1 &
   pid=$!

@@ -42,7 +42,7 @@ func TestInitWritesShiplogDefaults(t *testing.T) {
 
 	cometToml, err := os.ReadFile(filepath.Join(home, "config", "config.toml"))
 	require.NoError(t, err)
-	require.Contains(t, string(cometToml), `timeout_commit = "1s"`)
+	require.Contains(t, string(cometToml), `timeout_commit = "500ms"`)
 
 	appToml, err := os.ReadFile(filepath.Join(home, "config", "app.toml"))
 	require.NoError(t, err)
