@@ -15,12 +15,13 @@ import (
 //
 // A CI job waits for its record's block, and below saturation that wait is
 // mostly this pause. Measured against 1 s on one validator at 500 records/s
-// offered for two minutes, p50 / p99 submit-to-commit fell from 1.2 / 4.9 s
-// to 0.7 / 2.4 s, and with four validators at 600 records/s from 3.7 / 11.4
-// s to 3.0 / 8.9 s; flat out, one validator committed about 10% fewer
-// records/s (790 against 880). The price is paid when idle: an empty block
-// keeps about 2.2 KB, so twice the blocks are about 380 MB a day instead of
-// 190. An operator who prefers the disk sets timeout_commit in config.toml.
+// offered, p50 / p99 submit-to-commit fell from 1.2 / 4.9 s to 0.7 / 2.4 s
+// over two minutes and from 1.3 / 5.0 s to 0.8 / 2.1 s over three, and with
+// four validators at 600 records/s from 3.7 / 11.4 s to 3.0 / 8.9 s; flat
+// out, one validator committed about 10% fewer records/s (790 against 880).
+// The price is paid when idle: an empty block keeps about 2.2 KB, so twice
+// the blocks are about 380 MB a day instead of 190. An operator who prefers
+// the disk sets timeout_commit in config.toml.
 const BlockInterval = 500 * time.Millisecond
 
 // cometConfig is CometBFT's default with shiplog's choices.
