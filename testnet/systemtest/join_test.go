@@ -26,8 +26,11 @@ import (
 // node agrees on the app hash.
 func TestFifthValidatorJoinsAndLeaves(t *testing.T) {
 	ln := NewLocalnet(t, 4)
+	// CometBFT's state sync keeps asking for the snapshot it chose, so each
+	// must outlive discovery (15 s) and the restore: 12 snapshots 10 blocks
+	// apart keep the oldest for about a minute at 500 ms blocks.
 	for _, n := range ln.Nodes {
-		setAppToml(t, n.Home, map[string]string{"snapshot-interval": "10", "snapshot-keep-recent": "2"})
+		setAppToml(t, n.Home, map[string]string{"snapshot-interval": "10", "snapshot-keep-recent": "12"})
 	}
 	ln.LaunchAll(3, 90*time.Second)
 	n0 := ln.Nodes[0]
