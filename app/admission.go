@@ -93,12 +93,14 @@ func (b *AdmissionBound) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, n
 	return newCtx, nil
 }
 
-// Commit commits the block, then lets the admission bound count afresh:
-// CometBFT re-checks the transactions still waiting right after a commit,
-// and those re-checks rebuild the counts.
+// Commit commits the block, then lets the admission bound count afresh and
+// starts a generation of the decoded-transaction cache: CometBFT re-checks
+// the transactions still waiting right after a commit, and those re-checks
+// rebuild the counts and keep their transactions cached.
 func (app *App) Commit() (*abci.ResponseCommit, error) {
 	res, err := app.BaseApp.Commit()
 	app.admission.Reset()
+	app.txCache.Rotate()
 	return res, err
 }
 

@@ -17,6 +17,7 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/baseapp/txnrunner"
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/grpc/cmtservice"
 	nodeservice "github.com/cosmos/cosmos-sdk/client/grpc/node"
@@ -108,6 +109,7 @@ type App struct {
 	// admission bounds each member's transactions in this node's mempool.
 	admission *AdmissionBound
 	sigCache  *SignatureCache
+	txCache   *DecodedTxCache
 
 	closeOnce sync.Once
 	closeErr  error
@@ -141,6 +143,9 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 	std.RegisterLegacyAminoCodec(legacyAmino)
 	std.RegisterInterfaces(interfaceRegistry)
 
+	// Simulate and the gRPC services decode with the plain decoder; the
+	// mempool path and FinalizeBlock share decoded transactions (see
+	// DecodedTxCache and its wiring below).
 	bApp := baseapp.NewBaseApp(Name, logger, db, txConfig.TxDecoder(), baseAppOptions...)
 	bApp.SetVersion(version.Version)
 	bApp.SetInterfaceRegistry(interfaceRegistry)
@@ -255,7 +260,13 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 	}
 	app.admission = NewAdmissionBound(maxPending)
 	app.sigCache = NewSignatureCache(DefaultSignatureCacheSize)
-	app.SetPrepareProposal(FairPrepareProposal(txConfig.TxDecoder()))
+	app.txCache = NewDecodedTxCache(txConfig.TxDecoder(), DefaultDecodedTxCacheBytes)
+	app.SetCheckTxHandler(app.txCache.CheckTxHandler(indexEventsOption(appOpts), cast.ToBool(appOpts.Get(server.FlagTrace))))
+	// The SDK's sequential runner, decoding through the cache; despite the
+	// setter's name nothing runs in parallel (the SDK's blockexec installs
+	// its sequential runner the same way).
+	app.SetBlockSTMTxRunner(txnrunner.NewDefaultRunner(app.txCache.Take))
+	app.SetPrepareProposal(FairPrepareProposal(app.txCache.Decode))
 	anteHandler, err := NewAnteHandler(AnteOptions{
 		Admission:       app.admission,
 		SignatureCache:  app.sigCache,

@@ -269,7 +269,8 @@ func (d RememberVerifiedSignatures) AnteHandle(ctx sdk.Context, tx sdk.Tx, simul
 // cannot be checked this way (a new signer, another sign mode, bytes that
 // do not decode) is left to CheckTx, which reports any error.
 func (app *App) Preverify(ctx context.Context, txBytes []byte) {
-	tx, err := app.TxDecode(txBytes)
+	// Decoded once here for CheckTx, its re-checks and FinalizeBlock too.
+	tx, err := app.txCache.Decode(txBytes)
 	if err != nil {
 		return
 	}
