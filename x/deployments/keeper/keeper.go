@@ -47,6 +47,13 @@ type Keeper struct {
 	// DeploymentSeq counts the ids issued; the next id is its value plus one.
 	DeploymentSeq collections.Sequence
 	Deployments   *collections.IndexedMap[uint64, types.Deployment, DeploymentIndexes]
+	// records is the primary map of Deployments (same prefix and codecs),
+	// kept out of the schema: storeNew writes a record under an id never
+	// used through it, because IndexedMap.Set first reads the old value to
+	// drop its index entries, and for a new id that read misses every cache
+	// down to the database (about 25 us, 4% of a node's CPU under batched
+	// load).
+	records collections.Map[uint64, types.Deployment]
 	// ArtifactDigests indexes records by the digests they shipped; a record
 	// has several, which an indexes.Multi cannot express.
 	ArtifactDigests collections.KeySet[collections.Pair[string, uint64]]
@@ -119,6 +126,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		panic(err)
 	}
 	k.Schema = schema
+	k.records = collections.NewMap(collections.NewSchemaBuilder(storeService), types.DeploymentsKey, "deployments",
+		collections.Uint64Key, codec.CollValue[types.Deployment](cdc))
 	return k
 }
 
@@ -178,10 +187,17 @@ func (k Keeper) nextID(ctx context.Context) (uint64, error) {
 	return issued + 1, nil
 }
 
-// storeNew writes a new record with its digest entries, its pending
-// break-glass review and, if it is already succeeded, its success-time entry (the IndexedMap keeps the other indexes).
+// storeNew writes a record under an id that was never used (issued by
+// nextID, or from a genesis that has no duplicate ids) with its index
+// entries, its digest entries, its pending break-glass review and, if it is
+// already succeeded, its success-time entry.
 func (k Keeper) storeNew(ctx context.Context, d types.Deployment) error {
-	if err := k.Deployments.Set(ctx, d.Id, d); err != nil {
+	for _, idx := range k.Deployments.Indexes.IndexesList() {
+		if err := idx.Reference(ctx, d.Id, d, noPreviousRecord); err != nil {
+			return err
+		}
+	}
+	if err := k.records.Set(ctx, d.Id, d); err != nil {
 		return err
 	}
 	for _, a := range d.Artifacts {
@@ -196,6 +212,10 @@ func (k Keeper) storeNew(ctx context.Context, d types.Deployment) error {
 	}
 	return k.indexSucceeded(ctx, d)
 }
+
+// noPreviousRecord is the old value of a new id for the indexes' Reference:
+// there is none, so they only add entries.
+func noPreviousRecord() (types.Deployment, error) { return types.Deployment{}, collections.ErrNotFound }
 
 // indexSucceeded records when d became succeeded, read from its transitions,
 // so live updates and InitGenesis write the same entry.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"cosmossdk.io/collections"
+	"cosmossdk.io/collections/indexes"
 	"cosmossdk.io/core/address"
 	"github.com/cosmos/cosmos-sdk/codec"
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
@@ -214,3 +215,36 @@ var cosmosCodec = addresscodec.NewBech32Codec("cosmos")
 func newEventManager() *sdk.EventManager { return sdk.NewEventManager() }
 
 func joinPair(a, b string) collections.Pair[string, string] { return collections.Join(a, b) }
+
+// A new record is written past IndexedMap.Set (see storeNew); the map and
+// its indexes must still agree, also when a later update moves the record
+// between index entries.
+func TestNewRecordIndexesAgreeWithTheMap(t *testing.T) {
+	f := newFixture(t)
+	msg := validMsg(f.deployer)
+	msg.Status = types.DEPLOYMENT_STATUS_IN_PROGRESS
+	id := f.record(t, msg)
+
+	got, err := f.k.Deployments.Get(f.ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, msg.Service, got.Service)
+	idx := f.k.Deployments.Indexes
+	require.Equal(t, []uint64{id}, matchIDs(t, f.ctx, idx.Status, int32(types.DEPLOYMENT_STATUS_IN_PROGRESS)))
+	require.Equal(t, []uint64{id}, matchIDs(t, f.ctx, idx.ServiceEnv, collections.Join(msg.Service, msg.Environment)))
+	require.Equal(t, []uint64{id}, matchIDs(t, f.ctx, idx.Environment, msg.Environment))
+	require.Equal(t, []uint64{id}, matchIDs(t, f.ctx, idx.Deployer, addr(1)))
+
+	f.setStatus(t, f.deployer, id, types.DEPLOYMENT_STATUS_SUCCEEDED)
+	require.Empty(t, matchIDs(t, f.ctx, idx.Status, int32(types.DEPLOYMENT_STATUS_IN_PROGRESS)),
+		"the update found the stored record and dropped its old entry")
+	require.Equal(t, []uint64{id}, matchIDs(t, f.ctx, idx.Status, int32(types.DEPLOYMENT_STATUS_SUCCEEDED)))
+}
+
+func matchIDs[K any](t *testing.T, ctx sdk.Context, idx *indexes.Multi[K, uint64, types.Deployment], key K) []uint64 {
+	t.Helper()
+	it, err := idx.MatchExact(ctx, key)
+	require.NoError(t, err)
+	ids, err := it.PrimaryKeys()
+	require.NoError(t, err)
+	return ids
+}
