@@ -36,10 +36,12 @@ const DefaultDecodedTxCacheBytes = 32 << 20
 // decodes its own copy. A hit gives exactly the object a decode would, so
 // the cache cannot change a result or the app hash.
 //
+// A transaction CheckTx or a re-check refuses leaves the cache at once.
 // Entries live in two generations that Commit rotates. A hit moves an entry
 // to the current one, and CometBFT re-checks every transaction still waiting
 // after each commit, so the entries of transactions that left the mempool
-// without being delivered (evicted, expired) fall out two commits later.
+// in other ways (a full mempool, a transaction that only reached Preverify)
+// fall out two commits later.
 // When the byte bound is reached, new transactions are decoded but not
 // kept, until deliveries and rotations free room.
 type DecodedTxCache struct {
@@ -114,6 +116,13 @@ func (c *DecodedTxCache) Take(txBytes []byte) (sdk.Tx, error) {
 	return c.decode(txBytes)
 }
 
+// drop forgets the transaction of txBytes.
+func (c *DecodedTxCache) drop(txBytes []byte) {
+	if c.maxBytes > 0 {
+		c.lookup(sha256.Sum256(txBytes), true)
+	}
+}
+
 // lookup finds key in either generation, moving it to the current one, or
 // removing it when take is set.
 func (c *DecodedTxCache) lookup(key [32]byte, take bool) (sdk.Tx, bool) {
@@ -168,6 +177,9 @@ func (c *DecodedTxCache) CheckTxHandler(indexEvents map[string]struct{}, trace b
 		}
 		gasInfo, result, anteEvents, err := runTx(req.Tx, tx)
 		if err != nil {
+			// CometBFT drops a refused transaction from the mempool (or never
+			// adds it); so does the cache.
+			c.drop(req.Tx)
 			return sdkerrors.ResponseCheckTxWithEvents(err, gasInfo.GasWanted, gasInfo.GasUsed, anteEvents, trace), nil
 		}
 		return &abci.ResponseCheckTx{

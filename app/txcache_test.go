@@ -8,26 +8,30 @@ import (
 )
 
 // A transaction decoded in CheckTx is delivered from the cache, with the
-// result a node without the entry gets; one that no block carries and no
-// re-check touches leaves the cache two commits later.
+// result a node without the entry gets; one CheckTx refuses leaves at once,
+// and one that no block carries and no re-check touches leaves two commits
+// later.
 func TestDecodedTxCacheThroughTheApp(t *testing.T) {
 	c := newChain(t, dbm.NewMemDB())
 	c.initChain(c.genesis())
 	cache := c.app.DecodedTxCache()
 
-	delivered := c.signTx(c.admin, nil, recordMsg(addr(c.admin), "decoded-once"))
+	delivered := c.signTxSeq(c.admin, 0, recordMsg(addr(c.admin), "decoded-once"))
 	res := c.checkTx(delivered)
 	require.Zero(t, res.Code, res.Log)
 	require.Equal(t, 1, cache.Len())
-	res = c.checkTx(c.signTxSeq(c.admin, 5, recordMsg(addr(c.admin), "never-delivered")))
-	require.NotZero(t, res.Code, "a wrong sequence is refused, but it decoded")
+	res = c.checkTx(c.signTxSeq(c.admin, 1, recordMsg(addr(c.admin), "left-waiting")))
+	require.Zero(t, res.Code, res.Log)
 	require.Equal(t, 2, cache.Len())
+	res = c.checkTx(c.signTxSeq(c.admin, 5, recordMsg(addr(c.admin), "refused")))
+	require.NotZero(t, res.Code, "a wrong sequence is refused")
+	require.Equal(t, 2, cache.Len(), "and not kept")
 
 	block := c.nextBlock(delivered)
 	require.Zero(t, block.TxResults[0].Code, block.TxResults[0].Log)
 	require.Equal(t, 1, cache.Len(), "the delivered transaction left the cache")
 	c.nextBlock()
-	require.Zero(t, cache.Len(), "the other fell out after two commits")
+	require.Zero(t, cache.Len(), "the waiting one, never re-checked here, fell out after two commits")
 
 	other := newChain(t, dbm.NewMemDB())
 	other.initChain(other.genesis())
