@@ -22,7 +22,10 @@
 # Each chain of the load scenarios first takes BENCH_WARMUP_RECORDS (20,000)
 # records, unmeasured: the databases keep pools of write-ahead logs (pebble
 # keeps five memtables' worth) that fill once and then stay, so disk per
-# record is the growth after them.
+# record is the growth after them. BENCH_WARMUP_SETTLE (0) more blocks then
+# pass before the measured run: 120 lets pruning (keep 100, every 10) remove
+# the warm-up's versions first, which otherwise happens about 55 s into a
+# run with 500 ms blocks, on every node at once.
 #
 # Disk per record is reported twice:
 #   run/rec   growth of the data folder during the run, measured 2 s after it
@@ -50,6 +53,7 @@ SUSTAINED_RATE=${BENCH_SUSTAINED_RATE:-500}
 SUSTAINED_SECONDS=${BENCH_SUSTAINED_SECONDS:-300}
 WARMUP_RECORDS=${BENCH_WARMUP_RECORDS:-20000}
 SETTLE_BLOCKS=${BENCH_SETTLE_BLOCKS:-120}
+WARMUP_SETTLE=${BENCH_WARMUP_SETTLE:-0}
 LOCALNET_BATCH=${BENCH_LOCALNET_BATCH:-10}
 LOCALNET_RATE=${BENCH_LOCALNET_RATE:-60}
 LOCALNET_SECONDS=${BENCH_LOCALNET_SECONDS:-120}
@@ -151,6 +155,12 @@ warm_up() { # batch, generator flags
     --workers 64 "$@" | committed)
 }
 
+# after_warm_up: BENCH_WARMUP_SETTLE more blocks before the measured run.
+after_warm_up() { # rpc port
+  [ "$WARMUP_SETTLE" -gt 0 ] || return 0
+  wait_height "$1" $(($(height "$1") + WARMUP_SETTLE)) $((3 * WARMUP_SETTLE))
+}
+
 signers_of() { # home
   local k out=(--signer "$1:dev")
   for k in $CI_KEYS; do out+=(--signer "$1:$k"); done
@@ -163,6 +173,7 @@ run_single() { # label, batch, [rate, seconds]
   pid=${PIDS[-1]}
   # shellcheck disable=SC2046 # one word per flag
   warm_up "$2" $(signers_of "$home") --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))"
+  after_warm_up $((BASE + 1))
   before=$(data_bytes "$home")
   if [ -n "${4:-}" ]; then count=$((rate * $4)); else count=$(tx_count "$2"); fi
   # shellcheck disable=SC2046 # one word per flag
@@ -189,6 +200,7 @@ run_localnet4() { # label, batch, [rate, seconds]
   done
   wait_height $((BASE + 1)) 2
   warm_up "$2" "${signers[@]}" --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))"
+  after_warm_up $((BASE + 1))
   for i in 0 1 2 3; do before=$((before + $(data_bytes "$net/node$i"))); done
   # Flat out, the generator's default 16 submitters; at a fixed rate, enough
   # that waiting on CheckTx does not hold back the offered load.
