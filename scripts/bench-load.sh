@@ -24,7 +24,7 @@
 # keeps five memtables' worth) that fill once and then stay, so disk per
 # record is the growth after them. BENCH_WARMUP_SETTLE (0) more blocks then
 # pass before the measured run: 120 lets pruning (keep 100, every 10) remove
-# the warm-up's versions first, which otherwise happens about 55 s into a
+# the warm-up's versions first, which otherwise happens about 75 s into a
 # run with 500 ms blocks, on every node at once.
 #
 # Disk per record is reported twice:
