@@ -93,9 +93,11 @@ wait_height() { # rpc port, height, [seconds (60)]
 
 # settle: SETTLE_BLOCKS more blocks, so that pruning has
 # removed every state version the run wrote but the last.
-settle() { # rpc port
-  [ "$SETTLE_BLOCKS" -gt 0 ] || return 0
-  wait_height "$1" $(($(height "$1") + SETTLE_BLOCKS)) $((3 * SETTLE_BLOCKS))
+settle() { wait_blocks "$1" "$SETTLE_BLOCKS"; } # rpc port
+
+wait_blocks() { # rpc port, blocks
+  [ "$2" -gt 0 ] || return 0
+  wait_height "$1" $(($(height "$1") + $2)) $((3 * $2))
 }
 
 # kept_bytes: a stopped node's data folder once compacted, without the
@@ -156,10 +158,7 @@ warm_up() { # batch, generator flags
 }
 
 # after_warm_up: BENCH_WARMUP_SETTLE more blocks before the measured run.
-after_warm_up() { # rpc port
-  [ "$WARMUP_SETTLE" -gt 0 ] || return 0
-  wait_height "$1" $(($(height "$1") + WARMUP_SETTLE)) $((3 * WARMUP_SETTLE))
-}
+after_warm_up() { wait_blocks "$1" "$WARMUP_SETTLE"; } # rpc port
 
 signers_of() { # home
   local k out=(--signer "$1:dev")
