@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	dbm "github.com/cosmos/cosmos-db"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	"github.com/stretchr/testify/require"
 )
 
@@ -38,4 +39,16 @@ func TestDecodedTxCacheThroughTheApp(t *testing.T) {
 	uncached := other.nextBlock(delivered)
 	require.Equal(t, uncached.TxResults[0], block.TxResults[0])
 	require.Equal(t, uncached.AppHash, block.AppHash)
+}
+
+// Bytes that do not decode are refused in CheckTx with the SDK's decode
+// error, as without the cache, and nothing is kept.
+func TestCheckTxRefusesUndecodableBytes(t *testing.T) {
+	c := newChain(t, dbm.NewMemDB())
+	c.initChain(c.genesis())
+	res := c.checkTx([]byte("not a transaction"))
+	require.Equal(t, sdkerrors.ErrTxDecode.ABCICode(), res.Code, res.Log)
+	require.Equal(t, sdkerrors.ErrTxDecode.Codespace(), res.Codespace)
+	require.Contains(t, res.Log, "tx parse error")
+	require.Zero(t, c.app.DecodedTxCache().Len())
 }
