@@ -62,6 +62,7 @@ import (
 	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 	"github.com/shiplog/shiplog/x/deployments"
 	deploymentskeeper "github.com/shiplog/shiplog/x/deployments/keeper"
+	"github.com/shiplog/shiplog/x/deployments/localindex"
 	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
 	"github.com/shiplog/shiplog/x/incidents"
 	incidentskeeper "github.com/shiplog/shiplog/x/incidents/keeper"
@@ -110,6 +111,10 @@ type App struct {
 	admission *AdmissionBound
 	sigCache  *SignatureCache
 	txCache   *DecodedTxCache
+	// deploymentsIndex serves the Deployments query's environment, status
+	// and deployer filters (see wireDeploymentsIndex); indexDB holds it.
+	deploymentsIndex *localindex.Index
+	indexDB          dbm.DB
 
 	closeOnce sync.Once
 	closeErr  error
@@ -118,7 +123,14 @@ type App struct {
 // Close releases the databases once. The SDK's start command closes the app
 // from two cleanup paths, and pebble panics when closed twice.
 func (app *App) Close() error {
-	app.closeOnce.Do(func() { app.closeErr = app.BaseApp.Close() })
+	app.closeOnce.Do(func() {
+		app.closeErr = app.BaseApp.Close()
+		if app.indexDB != nil {
+			if err := app.indexDB.Close(); app.closeErr == nil {
+				app.closeErr = err
+			}
+		}
+	})
 	return app.closeErr
 }
 
@@ -191,6 +203,9 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 		addressCodec, app.AccountKeeper, app.MsgServiceRouter(), authority)
 	app.DeploymentsKeeper = deploymentskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[deploymentstypes.StoreKey]),
 		addressCodec, app.ConsortiumKeeper)
+	if app.deploymentsIndex = app.wireDeploymentsIndex(db, appOpts, keys[deploymentstypes.StoreKey], logger); app.deploymentsIndex != nil {
+		app.DeploymentsKeeper = app.DeploymentsKeeper.WithRecordIndex(app.deploymentsIndex)
+	}
 	// Incidents read deployments (causes, metrics) through the ungated copy;
 	// deployments then consult incidents' freeze before storing a record.
 	// Both must be final before the modules copy them below.
@@ -284,6 +299,9 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 	if loadLatest {
 		if err := app.LoadLatestVersion(); err != nil {
 			panic(fmt.Errorf("load latest version: %w", err))
+		}
+		if err := app.syncDeploymentsIndex(); err != nil {
+			panic(err)
 		}
 	}
 	return app

@@ -370,6 +370,10 @@ func TestExportImportRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, deploymentstypes.DEPLOYMENT_STATUS_SUCCEEDED, d.Status)
 	require.Len(t, d.Transitions, 2)
+	// The genesis records reached the imported node's deployments index
+	// with the first block's committed writes.
+	require.Equal(t, []uint64{1}, listIDs(t, c2, &deploymentstypes.QueryDeploymentsRequest{Environment: "production"}))
+	require.Equal(t, []uint64{1}, listIDs(t, c2, &deploymentstypes.QueryDeploymentsRequest{Status: deploymentstypes.DEPLOYMENT_STATUS_SUCCEEDED}))
 }
 
 // TestRestartWithEmptyModuleStore reopens a pebble database whose

@@ -32,7 +32,8 @@ func TestHaltDeployment(t *testing.T) {
 	require.Len(t, events, 1)
 	require.Equal(t, "shiplog.deployments.v1.EventDeploymentStatusChanged", events[0].Type)
 
-	// The status index follows.
+	// The status index follows once the block is committed.
+	f.reindex(t)
 	res, err := f.queries.Deployments(f.ctx, &types.QueryDeploymentsRequest{Status: types.DEPLOYMENT_STATUS_HALTED})
 	require.NoError(t, err)
 	require.Len(t, res.Deployments, 1)

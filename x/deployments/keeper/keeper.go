@@ -17,19 +17,30 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/shiplog/shiplog/x/deployments/types"
+	"github.com/shiplog/shiplog/x/internal/idpage"
 )
 
-// DeploymentIndexes are the secondary lookups of the deployments map. Every
-// index key ends with the deployment id, so a prefix iterates ids in order.
+// DeploymentIndexes are the secondary lookups of the deployments map kept in
+// state. Every index key ends with the deployment id, so a prefix iterates ids
+// in order. (service, environment) is the one a transaction reads (x/aiops
+// walks a pair's history); lookups only queries need (environment, status,
+// deployer) live in the node-local RecordIndex instead.
 type DeploymentIndexes struct {
-	ServiceEnv  *indexes.Multi[collections.Pair[string, string], uint64, types.Deployment]
-	Environment *indexes.Multi[string, uint64, types.Deployment]
-	Status      *indexes.Multi[int32, uint64, types.Deployment]
-	Deployer    *indexes.Multi[sdk.AccAddress, uint64, types.Deployment]
+	ServiceEnv *indexes.Multi[collections.Pair[string, string], uint64, types.Deployment]
 }
 
 func (i DeploymentIndexes) IndexesList() []collections.Index[uint64, types.Deployment] {
-	return []collections.Index[uint64, types.Deployment]{i.ServiceEnv, i.Environment, i.Status, i.Deployer}
+	return []collections.Index[uint64, types.Deployment]{i.ServiceEnv}
+}
+
+// RecordIndex lists record ids by the attributes the state does not index
+// (implemented by x/deployments/localindex). It reflects the latest block
+// and is not part of consensus: its lists are candidates, and the query
+// loads each record from state and checks it against the filter.
+type RecordIndex interface {
+	Environment(env string, start uint64) (idpage.Source, error)
+	Status(status types.DeploymentStatus, start uint64) (idpage.Source, error)
+	Deployer(deployer sdk.AccAddress, start uint64) (idpage.Source, error)
 }
 
 // Keeper owns the deployment records.
@@ -42,6 +53,10 @@ type Keeper struct {
 	// policy decides on every new record after the gates (see
 	// WithDeployPolicy); nil when no policy module is wired.
 	policy types.DeployPolicy
+	// recordIndex serves the environment, status and deployer filters of
+	// the Deployments query (see WithRecordIndex); without it they walk
+	// every record.
+	recordIndex RecordIndex
 
 	Schema collections.Schema
 	// DeploymentSeq counts the ids issued; the next id is its value plus one.
@@ -88,21 +103,6 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 					collections.PairKeyCodec(collections.StringKey, collections.StringKey), collections.Uint64Key,
 					func(_ uint64, d types.Deployment) (collections.Pair[string, string], error) {
 						return collections.Join(d.Service, d.Environment), nil
-					}),
-				Environment: indexes.NewMulti(sb, types.DeploymentsByEnvironmentKey, "deployments_by_environment",
-					collections.StringKey, collections.Uint64Key,
-					func(_ uint64, d types.Deployment) (string, error) { return d.Environment, nil }),
-				Status: indexes.NewMulti(sb, types.DeploymentsByStatusKey, "deployments_by_status",
-					collections.Int32Key, collections.Uint64Key,
-					func(_ uint64, d types.Deployment) (int32, error) { return int32(d.Status), nil }),
-				Deployer: indexes.NewMulti(sb, types.DeploymentsByDeployerKey, "deployments_by_deployer",
-					sdk.AccAddressKey, collections.Uint64Key,
-					func(_ uint64, d types.Deployment) (sdk.AccAddress, error) {
-						bz, err := addressCodec.StringToBytes(d.Deployer)
-						if err != nil {
-							return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "deployer %q of deployment %d: %s", d.Deployer, d.Id, err)
-						}
-						return bz, nil
 					}),
 			}),
 		ArtifactDigests: collections.NewKeySet(sb, types.ArtifactDigestsKey, "artifact_digests",
@@ -154,6 +154,24 @@ func (k Keeper) WithDeployPolicy(policy types.DeployPolicy) Keeper {
 	}
 	k.policy = policy
 	return k
+}
+
+// WithRecordIndex returns a copy of the keeper whose Deployments query reads
+// the environment, status and deployer lists from index.
+func (k Keeper) WithRecordIndex(index RecordIndex) Keeper {
+	if index == nil {
+		panic("deployments: record index is nil")
+	}
+	k.recordIndex = index
+	return k
+}
+
+// WalkDeployments calls fn for every record, in id order; the record index
+// rebuilds from it.
+func (k Keeper) WalkDeployments(ctx context.Context, fn func(types.Deployment) error) error {
+	return k.records.Walk(ctx, nil, func(_ uint64, d types.Deployment) (bool, error) {
+		return false, fn(d)
+	})
 }
 
 // AddressCodec is the codec the keeper decodes and prints addresses with.

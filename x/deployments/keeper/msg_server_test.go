@@ -438,7 +438,8 @@ func TestUpdateDeploymentStatus(t *testing.T) {
 				Time: f.ctx.BlockTime(), Height: f.ctx.BlockHeight(),
 			}, d.Transitions[1])
 
-			// The status index follows the update.
+			// The status index follows the update once it is committed.
+			f.reindex(t)
 			res, err := f.queries.Deployments(f.ctx, &types.QueryDeploymentsRequest{Status: to})
 			require.NoError(t, err)
 			require.Equal(t, []uint64{id}, ids(res.Deployments))

@@ -108,12 +108,15 @@ func (q queryServer) Deployments(ctx context.Context, req *types.QueryDeployment
 	if err != nil {
 		return nil, err
 	}
-	src, err := q.k.sourceFor(ctx, f, start)
+	src, local, err := q.k.sourceFor(ctx, f, start)
 	if err != nil {
 		return nil, err
 	}
 	out, page, err := idpage.Collect(src, limit, func(id uint64) (types.Deployment, bool, error) {
 		d, err := q.k.Deployments.Get(ctx, id)
+		if local && errors.Is(err, collections.ErrNotFound) {
+			return d, false, nil // recorded after the queried height
+		}
 		if err != nil {
 			return d, false, errorsmod.Wrapf(err, "indexed deployment %d", id)
 		}
@@ -179,24 +182,35 @@ func (f filter) match(d types.Deployment) bool {
 
 // sourceFor picks the most selective index the filter allows: artifact digest
 // > service+environment > deployer > service > environment > status; with no
-// filter it walks the records.
-func (k Keeper) sourceFor(ctx context.Context, f filter, start uint64) (idpage.Source, error) {
+// filter it walks the records. local reports a list from the node-local
+// record index, which reflects the latest block and may name records the
+// queried height does not hold yet.
+func (k Keeper) sourceFor(ctx context.Context, f filter, start uint64) (src idpage.Source, local bool, err error) {
 	idx := k.Deployments.Indexes
 	switch {
 	case f.digest != "":
-		return idpage.PairKeys(ctx, k.ArtifactDigests, f.digest, 0, start)
+		src, err = idpage.PairKeys(ctx, k.ArtifactDigests, f.digest, 0, start)
 	case f.service != "" && f.environment != "":
-		return idpage.Multi(ctx, idx.ServiceEnv, collections.Join(f.service, f.environment), 0, start)
-	case f.deployer != nil:
-		return idpage.Multi(ctx, idx.Deployer, f.deployer, 0, start)
+		src, err = idpage.Multi(ctx, idx.ServiceEnv, collections.Join(f.service, f.environment), 0, start)
+	case f.deployer != nil && k.recordIndex != nil:
+		src, err = k.recordIndex.Deployer(f.deployer, start)
+		local = true
 	case f.service != "":
-		return k.serviceSource(ctx, f.service, start)
+		src, err = k.serviceSource(ctx, f.service, start)
+	case k.recordIndex == nil:
+		// Not wired (a keeper outside a node): the filter checks every
+		// record.
+		src, err = idpage.Records[types.Deployment](ctx, k.Deployments, 0, start)
 	case f.environment != "":
-		return idpage.Multi(ctx, idx.Environment, f.environment, 0, start)
+		src, err = k.recordIndex.Environment(f.environment, start)
+		local = true
 	case f.status != types.DEPLOYMENT_STATUS_UNSPECIFIED:
-		return idpage.Multi(ctx, idx.Status, int32(f.status), 0, start)
+		src, err = k.recordIndex.Status(f.status, start)
+		local = true
+	default:
+		src, err = idpage.Records[types.Deployment](ctx, k.Deployments, 0, start)
 	}
-	return idpage.Records[types.Deployment](ctx, k.Deployments, 0, start)
+	return src, local, err
 }
 
 // serviceSource merges the per-environment slices of the service+environment

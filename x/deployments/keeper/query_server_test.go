@@ -50,6 +50,7 @@ func (f *fixture) seed(t testing.TB, n int) []types.Deployment {
 			f.setStatus(t, signer, id, types.FinalStatuses[rng.IntN(len(types.FinalStatuses))])
 		}
 	}
+	f.reindex(t)
 	all := make([]types.Deployment, 0, n)
 	for id := uint64(1); id <= uint64(n); id++ {
 		d, err := f.k.GetDeployment(f.ctx, id)
@@ -121,6 +122,44 @@ func TestDeploymentsFilters(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A keeper without the node-local record index answers the environment,
+// status and deployer filters by walking the records.
+func TestDeploymentsFiltersWithoutRecordIndex(t *testing.T) {
+	f := newFixture(t)
+	all := f.seed(t, 40)
+	for _, req := range []types.QueryDeploymentsRequest{
+		{Environment: "prod"},
+		{Status: types.DEPLOYMENT_STATUS_SUCCEEDED},
+		{Deployer: f.other},
+		{Environment: "dev", Deployer: f.deployer, Status: types.DEPLOYMENT_STATUS_IN_PROGRESS},
+	} {
+		res, err := f.unindexed.Deployments(f.ctx, &req)
+		require.NoError(t, err)
+		require.Equal(t, expected(all, &req), nonNil(ids(res.Deployments)), "%+v", req)
+	}
+}
+
+// The record index reflects the latest block: a query at an older height
+// skips the ids it names that the height does not hold yet.
+func TestDeploymentsAtAnOlderHeightSkipNewerIndexedRecords(t *testing.T) {
+	f := newFixture(t)
+	msg := validMsg(f.deployer)
+	msg.Environment = "prod"
+	oldID := f.record(t, msg)
+	older := f.ctx
+	f.ctx, _ = f.ctx.CacheContext()
+	f.nextBlock()
+	f.record(t, msg)
+	f.reindex(t)
+
+	res, err := f.queries.Deployments(older, &types.QueryDeploymentsRequest{Environment: "prod"})
+	require.NoError(t, err)
+	require.Equal(t, []uint64{oldID}, ids(res.Deployments))
+	res, err = f.queries.Deployments(f.ctx, &types.QueryDeploymentsRequest{Environment: "prod"})
+	require.NoError(t, err)
+	require.Equal(t, []uint64{oldID + 1, oldID}, ids(res.Deployments))
 }
 
 func nonNil(s []uint64) []uint64 {
@@ -207,6 +246,7 @@ func TestDeploymentsUseIndexes(t *testing.T) {
 	rare.Status = types.DEPLOYMENT_STATUS_HALTED
 	rare.Artifacts = []types.Artifact{{Name: "x", Digest: digest("rare")}}
 	rareID := f.record(t, rare)
+	f.reindex(t)
 
 	gas := func(req *types.QueryDeploymentsRequest) (uint64, []uint64) {
 		ctx := f.ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())

@@ -1,0 +1,72 @@
+package app
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"cosmossdk.io/log/v2"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/cosmos/cosmos-sdk/baseapp"
+	servertypes "github.com/cosmos/cosmos-sdk/server/types"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	"github.com/spf13/cast"
+
+	"github.com/shiplog/shiplog/x/deployments/localindex"
+	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
+)
+
+// DeploymentsIndexDBName is the database of the node-local deployments index
+// (x/deployments/localindex), beside application.db in the node's data
+// directory. Deleting it is safe: the node rebuilds it from state at start.
+const DeploymentsIndexDBName = "deployments_index"
+
+// streamingPluginKey is the app.toml key of an ADR-038 streaming plugin.
+var streamingPluginKey = fmt.Sprintf("%s.%s.%s", baseapp.StreamingTomlKey, baseapp.StreamingABCITomlKey, baseapp.StreamingABCIPluginTomlKey)
+
+// wireDeploymentsIndex opens the node-local deployments index and makes it
+// the app's listener for the deployments store's committed writes. It
+// returns nil, and the Deployments query walks records for the filters the
+// index serves, when an operator's streaming plugin holds the SDK's single
+// listener slot.
+func (app *App) wireDeploymentsIndex(db dbm.DB, appOpts servertypes.AppOptions, key *storetypes.KVStoreKey, logger log.Logger) *localindex.Index {
+	if plugin := cast.ToString(appOpts.Get(streamingPluginKey)); plugin != "" {
+		logger.Warn("the deployments index is off: a streaming plugin is configured and the SDK keeps one listener; "+
+			"queries by environment, status or deployer alone read every record", "plugin", plugin)
+		return nil
+	}
+	indexDB, err := openDeploymentsIndexDB(db, cast.ToString(appOpts.Get("home")))
+	if err != nil {
+		panic(fmt.Errorf("open the deployments index: %w", err))
+	}
+	index, err := localindex.New(indexDB, app.appCodec, app.DeploymentsKeeper.AddressCodec(), app.DeploymentsKeeper.WalkDeployments,
+		logger.With("module", "x/"+deploymentstypes.ModuleName))
+	if err != nil {
+		panic(err)
+	}
+	app.CommitMultiStore().AddListeners([]storetypes.StoreKey{key})
+	app.SetStreamingManager(storetypes.StreamingManager{ABCIListeners: []storetypes.ABCIListener{index}, StopNodeOnErr: true})
+	app.indexDB = indexDB
+	return index
+}
+
+// openDeploymentsIndexDB opens the index beside a node's application
+// database; an app on an in-memory database (tests, the CLI's template app)
+// keeps its index in memory too.
+func openDeploymentsIndexDB(db dbm.DB, home string) (dbm.DB, error) {
+	if _, inMemory := db.(*dbm.MemDB); inMemory || home == "" {
+		return dbm.NewMemDB(), nil
+	}
+	return dbm.NewDB(DeploymentsIndexDBName, dbm.PebbleDBBackend, filepath.Join(home, "data"))
+}
+
+// syncDeploymentsIndex brings the index up to the loaded state, rebuilding
+// it if it reflects another height.
+func (app *App) syncDeploymentsIndex() error {
+	if app.deploymentsIndex == nil {
+		return nil
+	}
+	height := app.LastBlockHeight()
+	ctx := app.NewUncachedContext(false, cmtproto.Header{Height: height})
+	return app.deploymentsIndex.Sync(ctx, height)
+}

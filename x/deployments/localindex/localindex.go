@@ -1,0 +1,440 @@
+// Package localindex keeps a node-local index of deployment records by
+// environment, status and deployer, outside the chain's state.
+//
+// These lookups only serve queries: no transaction reads them. Kept in the
+// state tree, each was one more leaf per record that every validator hashes,
+// writes, prunes and compacts; a block of 100-record batches spent about a
+// third of its time on them. Here they are plain database entries, written
+// once per block from the state changes the block committed (the SDK's
+// ABCIListener), so they cost no consensus work and cannot diverge between
+// nodes: every node derives them from the same committed records.
+//
+// The index remembers the height it reflects. When it is not the height
+// before the block being committed (a node restored from a state-sync
+// snapshot, a crash between the state's commit and the index's write, a
+// database removed by hand), it is rebuilt from the records in state, which
+// are the source of truth.
+//
+// Readers see the index of the latest block: a query at an older height gets
+// ids from the latest index, and the caller re-checks every record it loads
+// (see keeper.RecordIndex).
+package localindex
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/cosmos/cosmos-sdk/codec"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"cosmossdk.io/log/v2"
+
+	"github.com/shiplog/shiplog/x/deployments/types"
+	"github.com/shiplog/shiplog/x/internal/idpage"
+)
+
+// Key layout. Every list entry ends with the record id, 8 bytes big-endian,
+// so one attribute's entries iterate in id order.
+const (
+	prefixHeight   byte = 0x00 // -> height, 8 bytes big-endian
+	prefixRecord   byte = 0x01 // id -> the attributes indexed for it (see attrs)
+	prefixEnv      byte = 0x02 // len(env), env, id
+	prefixStatus   byte = 0x03 // status (4 bytes big-endian), id
+	prefixDeployer byte = 0x04 // len(address), address bytes, id
+)
+
+// rebuildBatchRecords bounds the records one database batch holds during a
+// rebuild, so a chain of millions of records does not build one batch in
+// memory.
+const rebuildBatchRecords = 10_000
+
+// Walker calls fn for every deployment record in the state ctx reads.
+type Walker func(ctx context.Context, fn func(types.Deployment) error) error
+
+// Index is the node-local index. Its methods are safe for concurrent use:
+// queries read while the block's commit writes.
+type Index struct {
+	db      dbm.DB
+	cdc     codec.BinaryCodec
+	codec   addressDecoder
+	walk    Walker
+	records []byte // the records' key prefix in the module's store
+	logger  log.Logger
+
+	// mu serialises writers: a block's update and a rebuild.
+	mu     sync.Mutex
+	height atomic.Int64
+	// maxID is the highest id indexed: a higher id is a new record, which
+	// has no entries to remove, so its update skips the read.
+	maxID uint64
+}
+
+// addressDecoder turns a record's bech32 deployer into address bytes.
+type addressDecoder interface {
+	StringToBytes(string) ([]byte, error)
+}
+
+// New opens the index kept in db. walk reads the records for a rebuild;
+// addresses decodes deployers.
+func New(db dbm.DB, cdc codec.BinaryCodec, addresses addressDecoder, walk Walker, logger log.Logger) (*Index, error) {
+	idx := &Index{db: db, cdc: cdc, codec: addresses, walk: walk, logger: logger,
+		records: types.DeploymentsKey.Bytes()}
+	bz, err := db.Get([]byte{prefixHeight})
+	if err != nil {
+		return nil, fmt.Errorf("deployments index: read height: %w", err)
+	}
+	if len(bz) == 8 {
+		idx.height.Store(int64(binary.BigEndian.Uint64(bz)))
+	}
+	if idx.maxID, err = idx.highestID(); err != nil {
+		return nil, err
+	}
+	return idx, nil
+}
+
+// Height is the last block height the index reflects; 0 before any.
+func (idx *Index) Height() int64 { return idx.height.Load() }
+
+// Sync rebuilds the index from the state ctx reads unless it already
+// reflects height. A node calls it once its state is loaded.
+func (idx *Index) Sync(ctx context.Context, height int64) error {
+	idx.mu.Lock()
+	defer idx.mu.Unlock()
+	if idx.height.Load() == height {
+		return nil
+	}
+	return idx.rebuild(ctx, height)
+}
+
+// Rebuild drops every entry and indexes the records ctx reads as those of
+// height.
+func (idx *Index) Rebuild(ctx context.Context, height int64) error {
+	idx.mu.Lock()
+	defer idx.mu.Unlock()
+	return idx.rebuild(ctx, height)
+}
+
+func (idx *Index) rebuild(ctx context.Context, height int64) error {
+	idx.logger.Info("rebuilding the deployments index from state", "from_height", idx.height.Load(), "height", height)
+	if err := idx.clear(); err != nil {
+		return err
+	}
+	idx.maxID = 0
+	batch := idx.db.NewBatch()
+	n := 0
+	err := idx.walk(ctx, func(d types.Deployment) error {
+		if err := idx.put(batch, d.Id, idx.attrsOf(d)); err != nil {
+			return err
+		}
+		idx.maxID = max(idx.maxID, d.Id)
+		if n++; n%rebuildBatchRecords == 0 {
+			if err := writeClose(batch); err != nil {
+				return err
+			}
+			batch = idx.db.NewBatch()
+		}
+		return nil
+	})
+	if err != nil {
+		_ = batch.Close()
+		return fmt.Errorf("deployments index: rebuild: %w", err)
+	}
+	if err := setHeight(batch, height); err != nil {
+		_ = batch.Close()
+		return err
+	}
+	if err := writeClose(batch); err != nil {
+		return err
+	}
+	idx.height.Store(height)
+	idx.logger.Info("rebuilt the deployments index", "records", n, "height", height)
+	return nil
+}
+
+// clear deletes every key, in batches.
+func (idx *Index) clear() error {
+	for {
+		it, err := idx.db.Iterator(nil, nil)
+		if err != nil {
+			return err
+		}
+		batch := idx.db.NewBatch()
+		n := 0
+		for ; it.Valid() && n < rebuildBatchRecords; it.Next() {
+			if err := batch.Delete(bytes.Clone(it.Key())); err != nil {
+				_ = it.Close()
+				_ = batch.Close()
+				return err
+			}
+			n++
+		}
+		if err := it.Close(); err != nil {
+			_ = batch.Close()
+			return err
+		}
+		if err := writeClose(batch); err != nil {
+			return err
+		}
+		if n < rebuildBatchRecords {
+			return nil
+		}
+	}
+}
+
+// ListenFinalizeBlock is part of storetypes.ABCIListener; the index reads
+// only committed changes.
+func (idx *Index) ListenFinalizeBlock(context.Context, abci.RequestFinalizeBlock, abci.ResponseFinalizeBlock) error {
+	return nil
+}
+
+// ListenCommit applies the record writes the block committed. changeSet
+// holds the writes of the stores the app listens to; only the deployments
+// store's records matter here.
+func (idx *Index) ListenCommit(ctx context.Context, _ abci.ResponseCommit, changeSet []*storetypes.StoreKVPair) error {
+	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
+	idx.mu.Lock()
+	defer idx.mu.Unlock()
+	if idx.height.Load() != height-1 {
+		// Blocks this index never saw: the state is the truth.
+		return idx.rebuild(ctx, height)
+	}
+	batch := idx.db.NewBatch()
+	if err := idx.apply(batch, changeSet); err != nil {
+		_ = batch.Close()
+		return fmt.Errorf("deployments index: block %d: %w", height, err)
+	}
+	if err := setHeight(batch, height); err != nil {
+		_ = batch.Close()
+		return err
+	}
+	if err := writeClose(batch); err != nil {
+		return err
+	}
+	idx.height.Store(height)
+	return nil
+}
+
+// apply adds batch's entries for the record writes in changeSet.
+func (idx *Index) apply(batch dbm.Batch, changeSet []*storetypes.StoreKVPair) error {
+	// A record written twice in the set has its first entries only in the
+	// batch, which cannot be read: remember them.
+	var written map[uint64]attrs
+	for _, kv := range changeSet {
+		if kv.StoreKey != types.StoreKey || len(kv.Key) != len(idx.records)+8 || !bytes.HasPrefix(kv.Key, idx.records) {
+			continue
+		}
+		id := binary.BigEndian.Uint64(kv.Key[len(idx.records):])
+		old, had := written[id]
+		if !had && id <= idx.maxID {
+			var err error
+			if old, had, err = idx.stored(id); err != nil {
+				return err
+			}
+		}
+		if had {
+			if err := idx.remove(batch, id, old); err != nil {
+				return err
+			}
+		}
+		if kv.Delete {
+			if written != nil {
+				delete(written, id)
+			}
+			continue
+		}
+		var d types.Deployment
+		if err := idx.cdc.Unmarshal(kv.Value, &d); err != nil {
+			return fmt.Errorf("record %d: %w", id, err)
+		}
+		a := idx.attrsOf(d)
+		if err := idx.put(batch, id, a); err != nil {
+			return err
+		}
+		if written == nil {
+			written = make(map[uint64]attrs)
+		}
+		written[id] = a
+		idx.maxID = max(idx.maxID, id)
+	}
+	return nil
+}
+
+// attrs are the indexed attributes of one record.
+type attrs struct {
+	status   int32
+	env      string
+	deployer []byte
+}
+
+func (idx *Index) attrsOf(d types.Deployment) attrs {
+	// A deployer that does not decode (only a corrupt record) is indexed
+	// under no address rather than failing the block's commit.
+	deployer, _ := idx.codec.StringToBytes(d.Deployer)
+	return attrs{status: int32(d.Status), env: d.Environment, deployer: deployer}
+}
+
+func (a attrs) encode() []byte {
+	bz := binary.BigEndian.AppendUint32(nil, uint32(a.status))
+	bz = appendString(bz, []byte(a.env))
+	return append(bz, a.deployer...)
+}
+
+func decodeAttrs(bz []byte) (attrs, error) {
+	if len(bz) < 5 || len(bz) < 5+int(bz[4]) {
+		return attrs{}, fmt.Errorf("deployments index: malformed record entry %x", bz)
+	}
+	n := int(bz[4])
+	return attrs{
+		status:   int32(binary.BigEndian.Uint32(bz)),
+		env:      string(bz[5 : 5+n]),
+		deployer: bytes.Clone(bz[5+n:]),
+	}, nil
+}
+
+// entries are a record's list keys.
+func (a attrs) entries(id uint64) [][]byte {
+	return [][]byte{
+		listKey(envPrefix(a.env), id),
+		listKey(statusPrefix(a.status), id),
+		listKey(deployerPrefix(a.deployer), id),
+	}
+}
+
+func (idx *Index) put(batch dbm.Batch, id uint64, a attrs) error {
+	if err := batch.Set(recordKey(id), a.encode()); err != nil {
+		return err
+	}
+	for _, k := range a.entries(id) {
+		if err := batch.Set(k, []byte{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (idx *Index) remove(batch dbm.Batch, id uint64, a attrs) error {
+	if err := batch.Delete(recordKey(id)); err != nil {
+		return err
+	}
+	for _, k := range a.entries(id) {
+		if err := batch.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stored reads the attributes indexed for id.
+func (idx *Index) stored(id uint64) (attrs, bool, error) {
+	bz, err := idx.db.Get(recordKey(id))
+	if err != nil || bz == nil {
+		return attrs{}, false, err
+	}
+	a, err := decodeAttrs(bz)
+	return a, err == nil, err
+}
+
+// highestID is the largest id with a record entry.
+func (idx *Index) highestID() (uint64, error) {
+	it, err := idx.db.ReverseIterator([]byte{prefixRecord}, []byte{prefixRecord + 1})
+	if err != nil {
+		return 0, err
+	}
+	defer it.Close()
+	if !it.Valid() {
+		return 0, it.Error()
+	}
+	return idOf(it.Key()), nil
+}
+
+// Environment lists the ids of records deployed to env, newest first,
+// starting at id start (inclusive).
+func (idx *Index) Environment(env string, start uint64) (idpage.Source, error) {
+	return idx.list(envPrefix(env), start)
+}
+
+// Status lists the ids of records in status, newest first, from start.
+func (idx *Index) Status(status types.DeploymentStatus, start uint64) (idpage.Source, error) {
+	return idx.list(statusPrefix(int32(status)), start)
+}
+
+// Deployer lists the ids of records deployer submitted, newest first, from
+// start.
+func (idx *Index) Deployer(deployer sdk.AccAddress, start uint64) (idpage.Source, error) {
+	return idx.list(deployerPrefix(deployer), start)
+}
+
+func (idx *Index) list(prefix []byte, start uint64) (idpage.Source, error) {
+	end := prefixEnd(prefix)
+	if start != math.MaxUint64 {
+		end = listKey(prefix, start+1)
+	}
+	it, err := idx.db.ReverseIterator(prefix, end)
+	if err != nil {
+		return nil, err
+	}
+	return idpage.Iter(it.Valid, it.Next, func() (uint64, error) { return idOf(it.Key()), nil }, it.Close), nil
+}
+
+func recordKey(id uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte{prefixRecord}, id)
+}
+
+func envPrefix(env string) []byte {
+	return appendString([]byte{prefixEnv}, []byte(env))
+}
+
+func statusPrefix(status int32) []byte {
+	return binary.BigEndian.AppendUint32([]byte{prefixStatus}, uint32(status))
+}
+
+func deployerPrefix(deployer []byte) []byte {
+	return appendString([]byte{prefixDeployer}, deployer)
+}
+
+// appendString appends s with a one-byte length, so no value's entries are
+// a prefix of another's (environments are at most 128 bytes, addresses 32).
+func appendString(bz, s []byte) []byte {
+	return append(append(bz, byte(len(s))), s...)
+}
+
+func listKey(prefix []byte, id uint64) []byte {
+	return binary.BigEndian.AppendUint64(bytes.Clone(prefix), id)
+}
+
+func idOf(key []byte) uint64 {
+	return binary.BigEndian.Uint64(key[len(key)-8:])
+}
+
+// prefixEnd is the first key after every key that starts with prefix.
+func prefixEnd(prefix []byte) []byte {
+	end := bytes.Clone(prefix)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i]++; end[i] != 0 {
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+func setHeight(batch dbm.Batch, height int64) error {
+	return batch.Set([]byte{prefixHeight}, binary.BigEndian.AppendUint64(nil, uint64(height)))
+}
+
+func writeClose(batch dbm.Batch) error {
+	err := batch.Write()
+	if cerr := batch.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+var _ storetypes.ABCIListener = (*Index)(nil)
