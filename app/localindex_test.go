@@ -5,7 +5,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	dbm "github.com/cosmos/cosmos-db"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/shiplog/shiplog/app"
@@ -86,4 +89,39 @@ func reopen(t *testing.T, c *chain, home string) *chain {
 	next := openNode(t, home)
 	next.height, next.time = c.app.LastBlockHeight(), c.time
 	return next
+}
+
+// The named upgrade runs x/deployments' migration 1 to 2 through x/upgrade:
+// the retired index entries leave state and the module's version moves.
+func TestUpgradeMovesDeploymentsToVersion2(t *testing.T) {
+	c := newChain(t, dbm.NewMemDB())
+	c.initChain(c.genesis())
+	c.nextBlock(c.signTx(c.admin, nil, recordMsg(addr(c.admin), "ci-1")))
+	require.True(t, c.app.UpgradeKeeper.HasHandler(app.UpgradeLocalDeploymentsIndex))
+
+	ctx := c.app.NewUncachedContext(false, cmtproto.Header{Height: c.height + 1, Time: c.time})
+	// The state of a version 1 chain: its module version and its entries.
+	vm, err := c.app.UpgradeKeeper.GetModuleVersionMap(ctx)
+	require.NoError(t, err)
+	require.EqualValues(t, 2, vm[deploymentstypes.ModuleName])
+	vm[deploymentstypes.ModuleName] = 1
+	require.NoError(t, c.app.UpgradeKeeper.SetModuleVersionMap(ctx, vm))
+	store := ctx.KVStore(c.app.GetKey(deploymentstypes.StoreKey))
+	for _, prefix := range deploymentstypes.RetiredIndexPrefixes {
+		store.Set(append(prefix.Bytes(), "production-entry"...), []byte{})
+	}
+
+	require.NoError(t, c.app.UpgradeKeeper.ApplyUpgrade(ctx, upgradetypes.Plan{Name: app.UpgradeLocalDeploymentsIndex, Height: c.height + 1}))
+
+	for _, prefix := range deploymentstypes.RetiredIndexPrefixes {
+		it := store.Iterator(prefix.Bytes(), storetypes.PrefixEndBytes(prefix.Bytes()))
+		require.False(t, it.Valid(), "prefix %x", prefix.Bytes())
+		require.NoError(t, it.Close())
+	}
+	vm, err = c.app.UpgradeKeeper.GetModuleVersionMap(ctx)
+	require.NoError(t, err)
+	require.EqualValues(t, 2, vm[deploymentstypes.ModuleName])
+	d, err := c.app.DeploymentsKeeper.GetDeployment(ctx, 1)
+	require.NoError(t, err)
+	require.Equal(t, "checkout", d.Service)
 }

@@ -3,6 +3,7 @@ package deployments
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"cosmossdk.io/core/address"
 	"cosmossdk.io/core/appmodule"
@@ -22,7 +23,10 @@ import (
 )
 
 // ConsensusVersion is the version of the module's state layout.
-const ConsensusVersion = 1
+//
+// 2: the environment, status and deployer indexes left state for the
+// node-local index (keeper.Migrator.Migrate1to2 deletes them).
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic      = AppModuleBasic{}
@@ -115,6 +119,9 @@ func (AppModule) MsgRoles() consortiumtypes.MsgRoles { return types.MsgRoles() }
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
+	if err := cfg.RegisterMigration(types.ModuleName, 1, keeper.NewMigrator(am.keeper).Migrate1to2); err != nil {
+		panic(fmt.Errorf("%s: register migration 1 to 2: %w", types.ModuleName, err))
+	}
 }
 
 // InitGenesis stores the genesis deployments and rebuilds the indexes.

@@ -46,6 +46,7 @@ type RecordIndex interface {
 // Keeper owns the deployment records.
 type Keeper struct {
 	cdc          codec.BinaryCodec
+	storeService store.KVStoreService
 	addressCodec address.Codec
 	consortium   types.ConsortiumKeeper
 	// gates may refuse a new record (see WithDeployGates); consulted in order.
@@ -94,6 +95,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 	sb := collections.NewSchemaBuilder(storeService)
 	k := Keeper{
 		cdc:           cdc,
+		storeService:  storeService,
 		addressCodec:  addressCodec,
 		consortium:    consortium,
 		DeploymentSeq: collections.NewSequence(sb, types.DeploymentSeqKey, "deployment_seq"),

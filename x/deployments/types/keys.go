@@ -18,12 +18,10 @@ var (
 	DeploymentsKey = collections.NewPrefix(1)
 	// DeploymentsByServiceEnvKey: (service, environment, id).
 	DeploymentsByServiceEnvKey = collections.NewPrefix(2)
-	// DeploymentsByEnvironmentKey: (environment, id).
-	DeploymentsByEnvironmentKey = collections.NewPrefix(3)
-	// DeploymentsByStatusKey: (status, id).
-	DeploymentsByStatusKey = collections.NewPrefix(4)
-	// DeploymentsByDeployerKey: (deployer address bytes, id).
-	DeploymentsByDeployerKey = collections.NewPrefix(5)
+	// Prefixes 3, 4 and 5 held the (environment, id), (status, id) and
+	// (deployer, id) indexes up to consensus version 1. They moved to the
+	// node-local index (x/deployments/localindex); Migrate1to2 deletes
+	// them. Never reuse these prefixes.
 	// ArtifactDigestsKey: (artifact digest, id), one entry per distinct digest
 	// of a record.
 	ArtifactDigestsKey = collections.NewPrefix(6)
@@ -41,3 +39,7 @@ var (
 	// deployments whose overdue event is still to come; EndBlock consumes it.
 	BreakGlassDueQueueKey = collections.NewPrefix(11)
 )
+
+// RetiredIndexPrefixes are the prefixes of the indexes consensus version 2
+// moved out of state (see Migrate1to2).
+var RetiredIndexPrefixes = []collections.Prefix{collections.NewPrefix(3), collections.NewPrefix(4), collections.NewPrefix(5)}
