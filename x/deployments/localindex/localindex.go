@@ -100,7 +100,8 @@ func New(db dbm.DB, cdc codec.BinaryCodec, addresses addressDecoder, walk Walker
 	return idx, nil
 }
 
-// Height is the last block height the index reflects; 0 before any.
+// Height is the last block height the index reflects: 0 before any, -1
+// while a rebuild is under way or after one failed.
 func (idx *Index) Height() int64 { return idx.height.Load() }
 
 // Sync rebuilds the index from the state ctx reads unless it already
@@ -124,6 +125,9 @@ func (idx *Index) Rebuild(ctx context.Context, height int64) error {
 
 func (idx *Index) rebuild(ctx context.Context, height int64) error {
 	idx.logger.Info("rebuilding the deployments index from state", "from_height", idx.height.Load(), "height", height)
+	// Until the rebuild is written the index reflects no height, so a
+	// failed one is retried at the next block.
+	idx.height.Store(-1)
 	if err := idx.clear(); err != nil {
 		return err
 	}
@@ -147,14 +151,9 @@ func (idx *Index) rebuild(ctx context.Context, height int64) error {
 		_ = batch.Close()
 		return fmt.Errorf("deployments index: rebuild: %w", err)
 	}
-	if err := setHeight(batch, height); err != nil {
-		_ = batch.Close()
+	if err := idx.commit(batch, height); err != nil {
 		return err
 	}
-	if err := writeClose(batch); err != nil {
-		return err
-	}
-	idx.height.Store(height)
 	idx.logger.Info("rebuilt the deployments index", "records", n, "height", height)
 	return nil
 }
@@ -211,15 +210,7 @@ func (idx *Index) ListenCommit(ctx context.Context, _ abci.ResponseCommit, chang
 		_ = batch.Close()
 		return fmt.Errorf("deployments index: block %d: %w", height, err)
 	}
-	if err := setHeight(batch, height); err != nil {
-		_ = batch.Close()
-		return err
-	}
-	if err := writeClose(batch); err != nil {
-		return err
-	}
-	idx.height.Store(height)
-	return nil
+	return idx.commit(batch, height)
 }
 
 // apply adds batch's entries for the record writes in changeSet.
@@ -425,8 +416,17 @@ func prefixEnd(prefix []byte) []byte {
 	return nil
 }
 
-func setHeight(batch dbm.Batch, height int64) error {
-	return batch.Set([]byte{prefixHeight}, binary.BigEndian.AppendUint64(nil, uint64(height)))
+// commit writes batch with height as the index's height, and closes it.
+func (idx *Index) commit(batch dbm.Batch, height int64) error {
+	if err := batch.Set([]byte{prefixHeight}, binary.BigEndian.AppendUint64(nil, uint64(height))); err != nil {
+		_ = batch.Close()
+		return err
+	}
+	if err := writeClose(batch); err != nil {
+		return err
+	}
+	idx.height.Store(height)
+	return nil
 }
 
 func writeClose(batch dbm.Batch) error {

@@ -219,9 +219,9 @@ func TestRebuildSpansBatches(t *testing.T) {
 	require.Len(t, drain(idx.Deployer(addr(1), math.MaxUint64)), n/2)
 }
 
-// A failing rebuild or a record that does not decode fails the block's
-// index update, names the problem, and leaves the height where it was, so
-// the next block rebuilds.
+// A record that does not decode fails the block's index update, names the
+// problem and leaves the height where it was; a failing rebuild leaves no
+// height. Either way the next block rebuilds.
 func TestFailuresLeaveTheHeight(t *testing.T) {
 	c := newChain(t)
 	drain := lister(t)
@@ -239,7 +239,7 @@ func TestFailuresLeaveTheHeight(t *testing.T) {
 	failing, err := localindex.New(dbm.NewMemDB(), cdc, ac, func(context.Context, func(types.Deployment) error) error { return broken }, log.NewNopLogger())
 	require.NoError(t, err)
 	require.ErrorIs(t, failing.Sync(c.ctx(), 3), broken)
-	require.EqualValues(t, 0, failing.Height())
+	require.EqualValues(t, -1, failing.Height(), "a failed rebuild reflects no height")
 
 	// The next block rebuilds from state, which holds record 2.
 	c.records[2] = rec(t, 2, "dev", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1)
