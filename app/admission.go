@@ -93,11 +93,13 @@ func (b *AdmissionBound) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, n
 	return newCtx, nil
 }
 
-// Commit commits the block, then lets the admission bound count afresh and
+// Commit writes the block's changes to the deployments index and commits
+// the block, then lets the admission bound count afresh and
 // starts a generation of the decoded-transaction cache: CometBFT re-checks
 // the transactions still waiting right after a commit, and those re-checks
 // rebuild the counts and keep their transactions cached.
 func (app *App) Commit() (*abci.ResponseCommit, error) {
+	app.indexBlock()
 	res, err := app.BaseApp.Commit()
 	app.admission.Reset()
 	app.txCache.Rotate()

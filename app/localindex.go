@@ -24,14 +24,14 @@ const DeploymentsIndexDBName = "deployments_index"
 // streamingPluginKey is the app.toml key of an ADR-038 streaming plugin.
 var streamingPluginKey = fmt.Sprintf("%s.%s.%s", baseapp.StreamingTomlKey, baseapp.StreamingABCITomlKey, baseapp.StreamingABCIPluginTomlKey)
 
-// wireDeploymentsIndex opens the node-local deployments index and makes it
-// the app's listener for the deployments store's committed writes. It
-// returns nil, and the Deployments query walks records for the filters the
-// index serves, when an operator's streaming plugin holds the SDK's single
-// listener slot.
+// wireDeploymentsIndex opens the node-local deployments index and has the
+// root store record the deployments store's writes for it (see
+// indexBlock). It returns nil, and the Deployments query walks records for
+// the filters the index serves, when an operator's streaming plugin is
+// configured: the SDK hands the recorded writes to that plugin at commit.
 func (app *App) wireDeploymentsIndex(db dbm.DB, appOpts servertypes.AppOptions, key *storetypes.KVStoreKey, logger log.Logger) *localindex.Index {
 	if plugin := cast.ToString(appOpts.Get(streamingPluginKey)); plugin != "" {
-		logger.Warn("the deployments index is off: a streaming plugin is configured and the SDK keeps one listener; "+
+		logger.Warn("the deployments index is off: a streaming plugin is configured and the SDK hands it the recorded writes; "+
 			"queries by environment, status or deployer alone read every record", "plugin", plugin)
 		return nil
 	}
@@ -45,7 +45,6 @@ func (app *App) wireDeploymentsIndex(db dbm.DB, appOpts servertypes.AppOptions, 
 		panic(err)
 	}
 	app.CommitMultiStore().AddListeners([]storetypes.StoreKey{key})
-	app.SetStreamingManager(storetypes.StreamingManager{ABCIListeners: []storetypes.ABCIListener{index}, StopNodeOnErr: true})
 	app.indexDB = indexDB
 	return index
 }
@@ -58,6 +57,23 @@ func openDeploymentsIndexDB(db dbm.DB, home string) (dbm.DB, error) {
 		return dbm.NewMemDB(), nil
 	}
 	return dbm.NewDB(DeploymentsIndexDBName, dbm.PebbleDBBackend, filepath.Join(home, "data"))
+}
+
+// indexBlock applies the block being committed to the deployments index,
+// durably, before the state's commit (see localindex). The writes were
+// recorded when FinalizeBlock flushed the block's state into the stores;
+// ctx reads that uncommitted state for a rebuild. A failure is logged: the
+// index then stays at its height, and the next block rebuilds it.
+func (app *App) indexBlock() {
+	if app.deploymentsIndex == nil {
+		return
+	}
+	height := app.LastBlockHeight() + 1
+	changeSet := app.CommitMultiStore().PopStateCache()
+	ctx := app.NewUncachedContext(false, cmtproto.Header{Height: height})
+	if err := app.deploymentsIndex.ApplyBlock(ctx, height, changeSet); err != nil {
+		app.Logger().Error("deployments index: the block's update failed; the next block rebuilds it", "height", height, "err", err)
+	}
 }
 
 // syncDeploymentsIndex brings the index up to the loaded state, rebuilding

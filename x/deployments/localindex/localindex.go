@@ -5,15 +5,16 @@
 // state tree, each was one more leaf per record that every validator hashes,
 // writes, prunes and compacts; a block of 100-record batches spent about a
 // third of its time on them. Here they are plain database entries, written
-// once per block from the state changes the block committed (the SDK's
-// ABCIListener), so they cost no consensus work and cannot diverge between
-// nodes: every node derives them from the same committed records.
+// once per block from the state changes the block made, so they cost no
+// consensus work and cannot diverge between nodes: every node derives them
+// from the same records.
 //
-// The index remembers the height it reflects. When it is not the height
-// before the block being committed (a node restored from a state-sync
-// snapshot, a crash between the state's commit and the index's write, a
-// database removed by hand), it is rebuilt from the records in state, which
-// are the source of truth.
+// The app applies a block's changes durably just before it commits the
+// state. A crash between the two leaves the index one block ahead, and the
+// block's replay at restart applies the same changes again, which changes
+// nothing. The index remembers the height it reflects; at any other gap (a
+// node restored from a state-sync snapshot, a database removed by hand) it
+// is rebuilt from the records in state, which are the source of truth.
 //
 // Readers see the index of the latest block: a query at an older height gets
 // ids from the latest index, and the caller re-checks every record it loads
@@ -29,7 +30,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	abci "github.com/cometbft/cometbft/abci/types"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/cosmos-sdk/codec"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
@@ -104,12 +104,14 @@ func New(db dbm.DB, cdc codec.BinaryCodec, addresses addressDecoder, walk Walker
 // while a rebuild is under way or after one failed.
 func (idx *Index) Height() int64 { return idx.height.Load() }
 
-// Sync rebuilds the index from the state ctx reads unless it already
-// reflects height. A node calls it once its state is loaded.
+// Sync rebuilds the index from the state ctx reads unless it reflects
+// height, or height+1: the block a crash stopped between the index's write
+// and the state's commit, which the node replays. A node calls it once its
+// state is loaded.
 func (idx *Index) Sync(ctx context.Context, height int64) error {
 	idx.mu.Lock()
 	defer idx.mu.Unlock()
-	if idx.height.Load() == height {
+	if h := idx.height.Load(); h == height || h == height+1 {
 		return nil
 	}
 	return idx.rebuild(ctx, height)
@@ -188,20 +190,16 @@ func (idx *Index) clear() error {
 	}
 }
 
-// ListenFinalizeBlock is part of storetypes.ABCIListener; the index reads
-// only committed changes.
-func (idx *Index) ListenFinalizeBlock(context.Context, abci.RequestFinalizeBlock, abci.ResponseFinalizeBlock) error {
-	return nil
-}
-
-// ListenCommit applies the record writes the block committed. changeSet
-// holds the writes of the stores the app listens to; only the deployments
-// store's records matter here.
-func (idx *Index) ListenCommit(ctx context.Context, _ abci.ResponseCommit, changeSet []*storetypes.StoreKVPair) error {
-	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
+// ApplyBlock applies the record writes of block height in changeSet (the
+// writes of the stores the app listens to; only the deployments store's
+// records matter here) and writes them durably with the height. A block
+// the index already reflects (a replay after a crash) is applied again,
+// which changes nothing. After any other gap the index is rebuilt from the
+// state ctx reads, which must hold the block's writes.
+func (idx *Index) ApplyBlock(ctx context.Context, height int64, changeSet []*storetypes.StoreKVPair) error {
 	idx.mu.Lock()
 	defer idx.mu.Unlock()
-	if idx.height.Load() != height-1 {
+	if h := idx.height.Load(); h != height-1 && h != height {
 		// Blocks this index never saw: the state is the truth.
 		return idx.rebuild(ctx, height)
 	}
@@ -416,13 +414,18 @@ func prefixEnd(prefix []byte) []byte {
 	return nil
 }
 
-// commit writes batch with height as the index's height, and closes it.
+// commit writes batch with height as the index's height, synced to disk
+// (the state's commit follows it), and closes it.
 func (idx *Index) commit(batch dbm.Batch, height int64) error {
 	if err := batch.Set([]byte{prefixHeight}, binary.BigEndian.AppendUint64(nil, uint64(height))); err != nil {
 		_ = batch.Close()
 		return err
 	}
-	if err := writeClose(batch); err != nil {
+	err := batch.WriteSync()
+	if cerr := batch.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return err
 	}
 	idx.height.Store(height)
@@ -436,5 +439,3 @@ func writeClose(batch dbm.Batch) error {
 	}
 	return err
 }
-
-var _ storetypes.ABCIListener = (*Index)(nil)

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"cosmossdk.io/log/v2"
-	abci "github.com/cometbft/cometbft/abci/types"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/cosmos-sdk/codec"
@@ -75,7 +74,7 @@ func (c *chain) remove(id uint64) *storetypes.StoreKVPair {
 // commit hands the index the next block's change set.
 func (c *chain) commit(idx *localindex.Index, changes ...*storetypes.StoreKVPair) {
 	c.height++
-	require.NoError(c.t, idx.ListenCommit(c.ctx(), abci.ResponseCommit{}, changes))
+	require.NoError(c.t, idx.ApplyBlock(c.ctx(), c.height, changes))
 }
 
 func (c *chain) ctx() sdk.Context {
@@ -178,6 +177,38 @@ func TestReopenKeepsTheIndexAndItsHeight(t *testing.T) {
 	require.Equal(t, []uint64{2}, drain(again.Status(types.DEPLOYMENT_STATUS_IN_PROGRESS, math.MaxUint64)))
 }
 
+// A crash between the index's write and the state's commit leaves the index
+// one block ahead; the node replays the block, which changes nothing.
+func TestReplayedBlockChangesNothing(t *testing.T) {
+	c := newChain(t)
+	drain := lister(t)
+	db := dbm.NewMemDB()
+	idx := open(t, db, c)
+	c.commit(idx, c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1)))
+	block2 := []*storetypes.StoreKVPair{
+		c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_SUCCEEDED, 1)),
+		c.write(rec(t, 2, "dev", types.DEPLOYMENT_STATUS_IN_PROGRESS, 2)),
+	}
+	c.commit(idx, block2...)
+
+	// The restarted node's state is at height 1: the index at 2 is kept ...
+	again := open(t, db, c)
+	c.records[9] = rec(t, 9, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1) // only a rebuild would see it
+	require.NoError(t, again.Sync(c.ctx(), 1))
+	require.EqualValues(t, 2, again.Height())
+	delete(c.records, 9)
+	// ... and block 2 is applied again.
+	require.NoError(t, again.ApplyBlock(c.ctx(), 2, block2))
+	require.EqualValues(t, 2, again.Height())
+	require.Equal(t, []uint64{1}, drain(again.Status(types.DEPLOYMENT_STATUS_SUCCEEDED, math.MaxUint64)))
+	require.Equal(t, []uint64{2}, drain(again.Status(types.DEPLOYMENT_STATUS_IN_PROGRESS, math.MaxUint64)))
+	require.Equal(t, []uint64{1}, drain(again.Environment("prod", math.MaxUint64)))
+
+	// Two blocks ahead is not a replay: the index is rebuilt from state.
+	require.NoError(t, again.Sync(c.ctx(), 0))
+	require.EqualValues(t, 0, again.Height())
+}
+
 // A block the index did not see (a state-sync restore, a crash between the
 // state's commit and the index's write) makes it rebuild from state.
 func TestMissedBlocksRebuildFromState(t *testing.T) {
@@ -229,7 +260,7 @@ func TestFailuresLeaveTheHeight(t *testing.T) {
 	c.commit(idx, c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1)))
 
 	c.height++
-	err := idx.ListenCommit(c.ctx(), abci.ResponseCommit{}, []*storetypes.StoreKVPair{
+	err := idx.ApplyBlock(c.ctx(), c.height, []*storetypes.StoreKVPair{
 		{StoreKey: types.StoreKey, Key: recordKey(2), Value: []byte{0xff, 0xff}},
 	})
 	require.ErrorContains(t, err, "record 2")
