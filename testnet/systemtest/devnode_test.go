@@ -149,6 +149,14 @@ func TestDevNode(t *testing.T) {
 	require.Zero(t, n.WaitForTx(done.TxHash, 30*time.Second).Code)
 	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/current/checkout/production"), &got))
 	require.Equal(t, "DEPLOYMENT_STATUS_SUCCEEDED", got.Deployment.Status)
+	// Auditors filter by status name or environment over REST, read from
+	// the node-local index, which has the update; an unknown name is
+	// refused by name.
+	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments?status=DEPLOYMENT_STATUS_SUCCEEDED&environment=production"), &list))
+	require.Len(t, list.Deployments, 1)
+	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments?status=DEPLOYMENT_STATUS_IN_PROGRESS"), &list))
+	require.Empty(t, list.Deployments)
+	require.ErrorContains(t, getJSON(n.REST("/shiplog/deployments/v1/deployments?status=SHIPPED"), &list), "SHIPPED is not a valid")
 
 	// A record at the documented limits commits with the CLI's default gas
 	// (simulated), however many artifacts and labels it carries.
