@@ -10,8 +10,8 @@ import (
 	"github.com/shiplog/shiplog/x/deployments/types"
 )
 
-// Migrate1to2 empties the retired index prefixes, more keys than one delete
-// pass takes, and leaves records and the indexes still in state alone.
+// Migrate1to2 empties the retired index prefixes, more keys than one of
+// collections' delete passes takes, and leaves records and the indexes still in state alone.
 func TestMigrate1to2DeletesOnlyTheRetiredIndexes(t *testing.T) {
 	f := newFixture(t)
 	msg := validMsg(f.deployer)
