@@ -62,12 +62,12 @@ type Walker func(ctx context.Context, fn func(types.Deployment) error) error
 // Index is the node-local index. Its methods are safe for concurrent use:
 // queries read while the block's commit writes.
 type Index struct {
-	db      dbm.DB
-	cdc     codec.BinaryCodec
-	codec   addressDecoder
-	walk    Walker
-	records []byte // the records' key prefix in the module's store
-	logger  log.Logger
+	db        dbm.DB
+	cdc       codec.BinaryCodec
+	addresses addressDecoder
+	walk      Walker
+	records   []byte // the records' key prefix in the module's store
+	logger    log.Logger
 
 	// mu serialises writers: a block's update and a rebuild.
 	mu     sync.Mutex
@@ -85,7 +85,7 @@ type addressDecoder interface {
 // New opens the index kept in db. walk reads the records for a rebuild;
 // addresses decodes deployers.
 func New(db dbm.DB, cdc codec.BinaryCodec, addresses addressDecoder, walk Walker, logger log.Logger) (*Index, error) {
-	idx := &Index{db: db, cdc: cdc, codec: addresses, walk: walk, logger: logger,
+	idx := &Index{db: db, cdc: cdc, addresses: addresses, walk: walk, logger: logger,
 		records: types.DeploymentsKey.Bytes()}
 	bz, err := db.Get([]byte{prefixHeight})
 	if err != nil {
@@ -266,7 +266,7 @@ type attrs struct {
 func (idx *Index) attrsOf(d types.Deployment) attrs {
 	// A deployer that does not decode (only a corrupt record) is indexed
 	// under no address rather than failing the block's commit.
-	deployer, _ := idx.codec.StringToBytes(d.Deployer)
+	deployer, _ := idx.addresses.StringToBytes(d.Deployer)
 	return attrs{status: int32(d.Status), env: d.Environment, deployer: deployer}
 }
 

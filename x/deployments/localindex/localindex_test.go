@@ -266,6 +266,18 @@ func TestFailuresLeaveTheHeight(t *testing.T) {
 	require.ErrorContains(t, err, "record 2")
 	require.EqualValues(t, 1, idx.Height())
 
+	// A record entry the index cannot read (a damaged database) fails the
+	// update of that record by name.
+	db := dbm.NewMemDB()
+	damaged := open(t, db, c)
+	c.height = 0
+	c.commit(damaged, c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1)))
+	require.NoError(t, db.Set(binary.BigEndian.AppendUint64([]byte{0x01}, 1), []byte{0x00}))
+	err = damaged.ApplyBlock(c.ctx(), 2, []*storetypes.StoreKVPair{c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_FAILED, 1))})
+	require.ErrorContains(t, err, "malformed record entry")
+	require.EqualValues(t, 1, damaged.Height())
+	c.height = 2
+
 	broken := errors.New("disk on fire")
 	failing, err := localindex.New(dbm.NewMemDB(), cdc, ac, func(context.Context, func(types.Deployment) error) error { return broken }, log.NewNopLogger())
 	require.NoError(t, err)
