@@ -1,9 +1,13 @@
 package app_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"cosmossdk.io/collections"
 
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	dbm "github.com/cosmos/cosmos-db"
@@ -37,9 +41,23 @@ func openNode(t *testing.T, home string) *chain {
 	return newChainWithOptions(t, db, map[string]any{"home": home})
 }
 
-// The environment, status and deployer filters read the node-local index,
-// which follows every committed block, survives a restart and is rebuilt
-// from state when it is lost.
+// successIDs lists, through x/incidents' DORA metrics and the deployments
+// keeper's success-time walk, the ids that became succeeded in the last day.
+func successIDs(t *testing.T, c *chain) []uint64 {
+	t.Helper()
+	ids := []uint64{}
+	err := c.app.DeploymentsKeeper.IterateSucceeded(c.ctx(), c.time.Add(-24*time.Hour), c.time.Add(time.Hour),
+		func(d deploymentstypes.Deployment, _ time.Time) (bool, error) {
+			ids = append(ids, d.Id)
+			return false, nil
+		})
+	require.NoError(t, err)
+	return ids
+}
+
+// The environment, status, deployer and digest filters and the success-time
+// walk read the node-local index, which follows every committed block,
+// survives a restart and is rebuilt from state when it is lost.
 func TestDeploymentsIndexFollowsCommittedBlocks(t *testing.T) {
 	home := t.TempDir()
 	c := openNode(t, home)
@@ -48,18 +66,25 @@ func TestDeploymentsIndexFollowsCommittedBlocks(t *testing.T) {
 	succeeded := &deploymentstypes.QueryDeploymentsRequest{Status: deploymentstypes.DEPLOYMENT_STATUS_SUCCEEDED}
 	production := &deploymentstypes.QueryDeploymentsRequest{Environment: "production"}
 	byAdmin := &deploymentstypes.QueryDeploymentsRequest{Deployer: addr(c.admin)}
+	byDigest := &deploymentstypes.QueryDeploymentsRequest{ArtifactDigest: digest}
 
 	c.nextBlock(c.signTx(c.admin, nil, recordMsg(addr(c.admin), "ci-1")))
 	c.nextBlock(c.signTx(c.admin, nil, recordMsg(addr(c.admin), "ci-2")))
 	require.Equal(t, []uint64{2, 1}, listIDs(t, c, production))
 	require.Equal(t, []uint64{2, 1}, listIDs(t, c, byAdmin))
 	require.Equal(t, []uint64{2, 1}, listIDs(t, c, inProgress))
+	require.Equal(t, []uint64{2, 1}, listIDs(t, c, byDigest))
+	require.Empty(t, successIDs(t, c))
 
 	res := c.nextBlock(c.signTx(c.admin, nil, &deploymentstypes.MsgUpdateDeploymentStatus{
 		Deployer: addr(c.admin), Id: 1, Status: deploymentstypes.DEPLOYMENT_STATUS_SUCCEEDED, Reason: "healthy"}))
 	require.Zero(t, res.TxResults[0].Code, res.TxResults[0].Log)
 	require.Equal(t, []uint64{2}, listIDs(t, c, inProgress))
 	require.Equal(t, []uint64{1}, listIDs(t, c, succeeded))
+	require.Equal(t, []uint64{1}, successIDs(t, c))
+	metrics, err := c.app.IncidentsKeeper.Metrics(c.ctx(), "checkout", "production", c.time.Add(-24*time.Hour), c.time.Add(time.Hour))
+	require.NoError(t, err)
+	require.EqualValues(t, 1, metrics.SuccessfulDeployments)
 	// A failed transaction writes nothing, so the index does not move.
 	res = c.nextBlock(c.signTx(c.admin, nil, &deploymentstypes.MsgUpdateDeploymentStatus{
 		Deployer: addr(c.admin), Id: 1, Status: deploymentstypes.DEPLOYMENT_STATUS_FAILED, Reason: "final already"}))
@@ -80,6 +105,8 @@ func TestDeploymentsIndexFollowsCommittedBlocks(t *testing.T) {
 	require.Equal(t, []uint64{3, 2, 1}, listIDs(t, c, production))
 	require.Equal(t, []uint64{3, 2}, listIDs(t, c, inProgress))
 	require.Equal(t, []uint64{1}, listIDs(t, c, succeeded))
+	require.Equal(t, []uint64{3, 2, 1}, listIDs(t, c, byDigest))
+	require.Equal(t, []uint64{1}, successIDs(t, c))
 	require.NoError(t, c.app.Close())
 }
 
@@ -91,37 +118,50 @@ func reopen(t *testing.T, c *chain, home string) *chain {
 	return next
 }
 
-// The named upgrade runs x/deployments' migration 1 to 2 through x/upgrade:
-// the retired index entries leave state and the module's version moves.
-func TestUpgradeMovesDeploymentsToVersion2(t *testing.T) {
-	c := newChain(t, dbm.NewMemDB())
-	c.initChain(c.genesis())
-	c.nextBlock(c.signTx(c.admin, nil, recordMsg(addr(c.admin), "ci-1")))
-	require.True(t, c.app.UpgradeKeeper.HasHandler(app.UpgradeLocalDeploymentsIndex))
+// The named upgrades run x/deployments' migrations through x/upgrade: the
+// retired index entries leave state and the module's version moves to 3. A
+// chain at version 1 takes both migrations in the second upgrade.
+func TestUpgradesMoveDeploymentsToVersion3(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		from    uint64
+		retired []collections.Prefix
+	}{
+		{app.UpgradeLocalDigestIndex, 2, deploymentstypes.RetiredIndexPrefixesV3},
+		{app.UpgradeLocalDigestIndex, 1, append(deploymentstypes.RetiredIndexPrefixesV2, deploymentstypes.RetiredIndexPrefixesV3...)},
+		{app.UpgradeLocalDeploymentsIndex, 1, append(deploymentstypes.RetiredIndexPrefixesV2, deploymentstypes.RetiredIndexPrefixesV3...)},
+	} {
+		t.Run(fmt.Sprintf("%s from %d", tc.name, tc.from), func(t *testing.T) {
+			c := newChain(t, dbm.NewMemDB())
+			c.initChain(c.genesis())
+			c.nextBlock(c.signTx(c.admin, nil, recordMsg(addr(c.admin), "ci-1")))
+			require.True(t, c.app.UpgradeKeeper.HasHandler(tc.name))
 
-	ctx := c.app.NewUncachedContext(false, cmtproto.Header{Height: c.height + 1, Time: c.time})
-	// The state of a version 1 chain: its module version and its entries.
-	vm, err := c.app.UpgradeKeeper.GetModuleVersionMap(ctx)
-	require.NoError(t, err)
-	require.EqualValues(t, 2, vm[deploymentstypes.ModuleName])
-	vm[deploymentstypes.ModuleName] = 1
-	require.NoError(t, c.app.UpgradeKeeper.SetModuleVersionMap(ctx, vm))
-	store := ctx.KVStore(c.app.GetKey(deploymentstypes.StoreKey))
-	for _, prefix := range deploymentstypes.RetiredIndexPrefixes {
-		store.Set(append(prefix.Bytes(), "production-entry"...), []byte{})
+			ctx := c.app.NewUncachedContext(false, cmtproto.Header{Height: c.height + 1, Time: c.time})
+			// The state of an older chain: its module version and its entries.
+			vm, err := c.app.UpgradeKeeper.GetModuleVersionMap(ctx)
+			require.NoError(t, err)
+			require.EqualValues(t, 3, vm[deploymentstypes.ModuleName])
+			vm[deploymentstypes.ModuleName] = tc.from
+			require.NoError(t, c.app.UpgradeKeeper.SetModuleVersionMap(ctx, vm))
+			store := ctx.KVStore(c.app.GetKey(deploymentstypes.StoreKey))
+			for _, prefix := range tc.retired {
+				store.Set(append(prefix.Bytes(), "production-entry"...), []byte{})
+			}
+
+			require.NoError(t, c.app.UpgradeKeeper.ApplyUpgrade(ctx, upgradetypes.Plan{Name: tc.name, Height: c.height + 1}))
+
+			for _, prefix := range tc.retired {
+				it := store.Iterator(prefix.Bytes(), storetypes.PrefixEndBytes(prefix.Bytes()))
+				require.False(t, it.Valid(), "prefix %x", prefix.Bytes())
+				require.NoError(t, it.Close())
+			}
+			vm, err = c.app.UpgradeKeeper.GetModuleVersionMap(ctx)
+			require.NoError(t, err)
+			require.EqualValues(t, 3, vm[deploymentstypes.ModuleName])
+			d, err := c.app.DeploymentsKeeper.GetDeployment(ctx, 1)
+			require.NoError(t, err)
+			require.Equal(t, "checkout", d.Service)
+		})
 	}
-
-	require.NoError(t, c.app.UpgradeKeeper.ApplyUpgrade(ctx, upgradetypes.Plan{Name: app.UpgradeLocalDeploymentsIndex, Height: c.height + 1}))
-
-	for _, prefix := range deploymentstypes.RetiredIndexPrefixes {
-		it := store.Iterator(prefix.Bytes(), storetypes.PrefixEndBytes(prefix.Bytes()))
-		require.False(t, it.Valid(), "prefix %x", prefix.Bytes())
-		require.NoError(t, it.Close())
-	}
-	vm, err = c.app.UpgradeKeeper.GetModuleVersionMap(ctx)
-	require.NoError(t, err)
-	require.EqualValues(t, 2, vm[deploymentstypes.ModuleName])
-	d, err := c.app.DeploymentsKeeper.GetDeployment(ctx, 1)
-	require.NoError(t, err)
-	require.Equal(t, "checkout", d.Service)
 }

@@ -15,12 +15,19 @@ import (
 // every node stops, and the new binary runs the migration.
 const UpgradeLocalDeploymentsIndex = "v2-local-deployments-index"
 
+// UpgradeLocalDigestIndex takes x/deployments to consensus version 3: its
+// artifact digest and success-time indexes join the node-local index. A
+// chain still at version 1 runs both migrations in this one upgrade.
+const UpgradeLocalDigestIndex = "v3-local-digest-index"
+
 // registerUpgradeHandlers tells x/upgrade what each named upgrade does. A
 // handler runs the modules' registered migrations from the versions the
 // chain's state records.
 func (app *App) registerUpgradeHandlers() {
-	app.UpgradeKeeper.SetUpgradeHandler(UpgradeLocalDeploymentsIndex,
-		func(ctx context.Context, _ upgradetypes.Plan, fromVM module.VersionMap) (module.VersionMap, error) {
-			return app.ModuleManager.RunMigrations(ctx, app.configurator, fromVM)
-		})
+	runMigrations := func(ctx context.Context, _ upgradetypes.Plan, fromVM module.VersionMap) (module.VersionMap, error) {
+		return app.ModuleManager.RunMigrations(ctx, app.configurator, fromVM)
+	}
+	for _, name := range []string{UpgradeLocalDeploymentsIndex, UpgradeLocalDigestIndex} {
+		app.UpgradeKeeper.SetUpgradeHandler(name, runMigrations)
+	}
 }

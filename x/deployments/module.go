@@ -26,7 +26,8 @@ import (
 //
 // 2: the environment, status and deployer indexes left state for the
 // node-local index (keeper.Migrator.Migrate1to2 deletes them).
-const ConsensusVersion = 2
+// 3: so did the artifact digest and success-time indexes (Migrate2to3).
+const ConsensusVersion = 3
 
 var (
 	_ module.AppModuleBasic      = AppModuleBasic{}
@@ -119,8 +120,12 @@ func (AppModule) MsgRoles() consortiumtypes.MsgRoles { return types.MsgRoles() }
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
-	if err := cfg.RegisterMigration(types.ModuleName, 1, keeper.NewMigrator(am.keeper).Migrate1to2); err != nil {
+	m := keeper.NewMigrator(am.keeper)
+	if err := cfg.RegisterMigration(types.ModuleName, 1, m.Migrate1to2); err != nil {
 		panic(fmt.Errorf("%s: register migration 1 to 2: %w", types.ModuleName, err))
+	}
+	if err := cfg.RegisterMigration(types.ModuleName, 2, m.Migrate2to3); err != nil {
+		panic(fmt.Errorf("%s: register migration 2 to 3: %w", types.ModuleName, err))
 	}
 }
 

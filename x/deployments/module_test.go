@@ -42,7 +42,7 @@ func newModule(t *testing.T) (deployments.AppModule, sdk.Context, moduletestutil
 func TestModuleBasics(t *testing.T) {
 	am, _, encCfg := newModule(t)
 	require.Equal(t, "deployments", am.Name())
-	require.Equal(t, uint64(2), am.ConsensusVersion())
+	require.Equal(t, uint64(3), am.ConsensusVersion())
 	require.Equal(t, types.MsgRoles(), am.MsgRoles())
 
 	for _, url := range []string{"/shiplog.deployments.v1.MsgRecordDeployment", "/shiplog.deployments.v1.MsgUpdateDeploymentStatus", "/shiplog.deployments.v1.MsgRecordDeployments"} {

@@ -24,7 +24,8 @@ import (
 // state. Every index key ends with the deployment id, so a prefix iterates ids
 // in order. (service, environment) is the one a transaction reads (x/aiops
 // walks a pair's history); lookups only queries need (environment, status,
-// deployer) live in the node-local RecordIndex instead.
+// deployer, artifact digest, success time) live in the node-local
+// RecordIndex instead.
 type DeploymentIndexes struct {
 	ServiceEnv *indexes.Multi[collections.Pair[string, string], uint64, types.Deployment]
 }
@@ -41,6 +42,10 @@ type RecordIndex interface {
 	Environment(env string, start uint64) (idpage.Source, error)
 	Status(status types.DeploymentStatus, start uint64) (idpage.Source, error)
 	Deployer(deployer sdk.AccAddress, start uint64) (idpage.Source, error)
+	Digest(digest string, start uint64) (idpage.Source, error)
+	// Succeeded calls fn for the records that became succeeded in
+	// [from, to), in order of that time, then id.
+	Succeeded(from, to time.Time, fn func(at time.Time, id uint64) (stop bool, err error)) error
 }
 
 // Keeper owns the deployment records.
@@ -54,9 +59,9 @@ type Keeper struct {
 	// policy decides on every new record after the gates (see
 	// WithDeployPolicy); nil when no policy module is wired.
 	policy types.DeployPolicy
-	// recordIndex serves the environment, status and deployer filters of
-	// the Deployments query (see WithRecordIndex); without it they walk
-	// every record.
+	// recordIndex serves the environment, status, deployer and digest
+	// filters of the Deployments query and the success-time walk (see
+	// WithRecordIndex); without it they walk every record.
 	recordIndex RecordIndex
 
 	Schema collections.Schema
@@ -70,19 +75,12 @@ type Keeper struct {
 	// down to the database (about 25 us, 4% of a node's CPU under batched
 	// load).
 	records collections.Map[uint64, types.Deployment]
-	// ArtifactDigests indexes records by the digests they shipped; a record
-	// has several, which an indexes.Multi cannot express.
-	ArtifactDigests collections.KeySet[collections.Pair[string, uint64]]
 	// ExternalRefs maps (organization id, external id) to the record and the
 	// digest of the request that created it.
 	ExternalRefs collections.Map[collections.Pair[string, string], types.ExternalRef]
 	// Current maps (service, environment) to the latest deployment that
 	// reached succeeded (see updateCurrent).
 	Current collections.Map[collections.Pair[string, string], uint64]
-	// SucceededAt holds (time the deployment became succeeded, id) for every
-	// succeeded deployment, so a metrics window is one range scan (see
-	// IterateSucceeded).
-	SucceededAt collections.KeySet[collections.Pair[time.Time, uint64]]
 	// BreakGlassPending holds (review due, id) of every break-glass deployment
 	// not yet reviewed; BreakGlassDueQueue the subset whose overdue event is
 	// still to come (EndBlock reads only its due prefix).
@@ -107,8 +105,6 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 						return collections.Join(d.Service, d.Environment), nil
 					}),
 			}),
-		ArtifactDigests: collections.NewKeySet(sb, types.ArtifactDigestsKey, "artifact_digests",
-			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)),
 		ExternalRefs: collections.NewMap(sb, types.ExternalRefsKey, "external_refs",
 			collections.PairKeyCodec(collections.StringKey, collections.StringKey), codec.CollValue[types.ExternalRef](cdc)),
 		Current: collections.NewMap(sb, types.CurrentKey, "current",
@@ -116,8 +112,6 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		// sdk.TimeKey is marked deprecated in favour of a collections time key
 		// codec that collections v1.4.0 does not have; its fixed-width,
 		// lexicographically ordered encoding is what a time range needs.
-		SucceededAt: collections.NewKeySet(sb, types.SucceededAtKey, "succeeded_at",
-			collections.PairKeyCodec(sdk.TimeKey, collections.Uint64Key)),
 		BreakGlassPending: collections.NewKeySet(sb, types.BreakGlassPendingKey, "break_glass_pending",
 			collections.PairKeyCodec(sdk.TimeKey, collections.Uint64Key)),
 		BreakGlassDueQueue: collections.NewKeySet(sb, types.BreakGlassDueQueueKey, "break_glass_due_queue",
@@ -159,7 +153,8 @@ func (k Keeper) WithDeployPolicy(policy types.DeployPolicy) Keeper {
 }
 
 // WithRecordIndex returns a copy of the keeper whose Deployments query reads
-// the environment, status and deployer lists from index.
+// the environment, status, deployer and digest lists from index, and whose
+// IterateSucceeded reads its success times.
 func (k Keeper) WithRecordIndex(index RecordIndex) Keeper {
 	if index == nil {
 		panic("deployments: record index is nil")
@@ -209,8 +204,7 @@ func (k Keeper) nextID(ctx context.Context) (uint64, error) {
 
 // storeNew writes a record under an id that was never used (issued by
 // nextID, or from a genesis that has no duplicate ids) with its index
-// entries, its digest entries, its pending break-glass review and, if it is
-// already succeeded, its success-time entry.
+// entries and its pending break-glass review.
 func (k Keeper) storeNew(ctx context.Context, d types.Deployment) error {
 	for _, idx := range k.Deployments.Indexes.IndexesList() {
 		if err := idx.Reference(ctx, d.Id, d, noPreviousRecord); err != nil {
@@ -220,32 +214,15 @@ func (k Keeper) storeNew(ctx context.Context, d types.Deployment) error {
 	if err := k.records.Set(ctx, d.Id, d); err != nil {
 		return err
 	}
-	for _, a := range d.Artifacts {
-		if err := k.ArtifactDigests.Set(ctx, collections.Join(a.Digest, d.Id)); err != nil {
-			return err
-		}
+	if r := d.BreakGlassReview; r == nil || r.Reviewer != "" {
+		return nil
 	}
-	if r := d.BreakGlassReview; r != nil && r.Reviewer == "" {
-		if err := k.BreakGlassPending.Set(ctx, collections.Join(r.Due, d.Id)); err != nil {
-			return err
-		}
-	}
-	return k.indexSucceeded(ctx, d)
+	return k.BreakGlassPending.Set(ctx, collections.Join(d.BreakGlassReview.Due, d.Id))
 }
 
 // noPreviousRecord is the old value of a new id for the indexes' Reference:
 // there is none, so they only add entries.
 func noPreviousRecord() (types.Deployment, error) { return types.Deployment{}, collections.ErrNotFound }
-
-// indexSucceeded records when d became succeeded, read from its transitions,
-// so live updates and InitGenesis write the same entry.
-func (k Keeper) indexSucceeded(ctx context.Context, d types.Deployment) error {
-	at, ok := types.SucceededAt(d)
-	if !ok {
-		return nil
-	}
-	return k.SucceededAt.Set(ctx, collections.Join(at, d.Id))
-}
 
 // updateCurrent makes d, which has just become succeeded, the current
 // deployment of its service and environment unless the current one became
@@ -478,9 +455,6 @@ func (k Keeper) UpdateDeploymentStatus(ctx context.Context, actor, orgID string,
 	}
 	if to == types.DEPLOYMENT_STATUS_SUCCEEDED {
 		if err := k.updateCurrent(ctx, d); err != nil {
-			return err
-		}
-		if err := k.indexSucceeded(ctx, d); err != nil {
 			return err
 		}
 	}

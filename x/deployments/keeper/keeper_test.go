@@ -45,8 +45,10 @@ type fixture struct {
 	queries types.QueryServer
 	// index is the node-local record index; reindex brings it up to date.
 	index *localindex.Index
-	// unindexed serves queries from a keeper without the record index.
+	// unindexed serves queries from a keeper without the record index;
+	// bare is that keeper.
 	unindexed types.QueryServer
+	bare      keeper.Keeper
 
 	deployer, deployer2, attestor, inactive, other, nonMember, noOrg string
 	// adminAcme and adminGlobex review break-glass deployments.
@@ -87,6 +89,7 @@ func newFixture(t testing.TB) *fixture {
 
 	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), ac, consortiumtest.Keeper{Members: members})
 	f.unindexed = keeper.NewQueryServerImpl(f.k)
+	f.bare = f.k
 	index, err := localindex.New(dbm.NewMemDB(), cdc, ac, f.k.WalkDeployments, log.NewNopLogger())
 	require.NoError(t, err)
 	f.index = index

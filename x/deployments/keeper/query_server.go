@@ -184,12 +184,15 @@ func (f filter) match(d types.Deployment) bool {
 // > service+environment > deployer > service > environment > status; with no
 // filter it walks the records. local reports a list from the node-local
 // record index, which reflects the latest block and may name records the
-// queried height does not hold yet.
+// queried height does not hold yet. Without that index only the
+// service+environment index in state remains, and the other filters are
+// checked on every record.
 func (k Keeper) sourceFor(ctx context.Context, f filter, start uint64) (src idpage.Source, local bool, err error) {
 	idx := k.Deployments.Indexes
 	switch {
-	case f.digest != "":
-		src, err = idpage.PairKeys(ctx, k.ArtifactDigests, f.digest, 0, start)
+	case f.digest != "" && k.recordIndex != nil:
+		src, err = k.recordIndex.Digest(f.digest, start)
+		local = true
 	case f.service != "" && f.environment != "":
 		src, err = idpage.Multi(ctx, idx.ServiceEnv, collections.Join(f.service, f.environment), 0, start)
 	case f.deployer != nil && k.recordIndex != nil:

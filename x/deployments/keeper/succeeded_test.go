@@ -5,9 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"cosmossdk.io/collections"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/shiplog/shiplog/x/deployments/keeper"
 	"github.com/shiplog/shiplog/x/deployments/types"
 )
 
@@ -18,16 +19,26 @@ type hit struct {
 }
 
 var (
-	beginningOfTime = time.Time{}
-	farFuture       = time.Date(20000, 1, 1, 0, 0, 0, 0, time.UTC) // beyond what sdk.TimeKey encodes
+	beginningOfTime = time.Date(-100, 1, 1, 0, 0, 0, 0, time.UTC)
+	farFuture       = time.Date(20000, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
-// succeeded collects IterateSucceeded over [from, to) and checks that every
-// record handed out is succeeded at the time it is reported with.
+// succeeded collects IterateSucceeded over [from, to), from the record
+// index brought up to date and from a keeper without it, which must agree,
+// and checks that every record handed out is succeeded at the time it is
+// reported with.
 func (f *fixture) succeeded(t testing.TB, from, to time.Time) []hit {
 	t.Helper()
+	f.reindex(t)
+	indexed := collectSucceeded(t, f.k, f.ctx, from, to)
+	require.Equal(t, indexed, collectSucceeded(t, f.bare, f.ctx, from, to), "without the record index")
+	return indexed
+}
+
+func collectSucceeded(t testing.TB, k keeper.Keeper, ctx sdk.Context, from, to time.Time) []hit {
+	t.Helper()
 	var out []hit
-	err := f.k.IterateSucceeded(f.ctx, from, to, func(d types.Deployment, at time.Time) (bool, error) {
+	err := k.IterateSucceeded(ctx, from, to, func(d types.Deployment, at time.Time) (bool, error) {
 		require.Equal(t, types.DEPLOYMENT_STATUS_SUCCEEDED, d.Status, "deployment %d", d.Id)
 		want, ok := types.SucceededAt(d)
 		require.True(t, ok)
@@ -72,19 +83,14 @@ func succeededScenario(t *testing.T) (f *fixture, t0, t1, t2 time.Time) {
 	return f, t0, t1, t2
 }
 
-// The index is written on both paths with the time of the transition to
-// succeeded, and iterates by that time, then id; no other status appears.
+// Success times come from both paths, the time of the transition to
+// succeeded, and iterate by that time, then id; no other status appears.
 func TestSucceededIndex(t *testing.T) {
 	f, t0, t1, _ := succeededScenario(t)
 	want := []hit{{2, t0}, {1, t1}, {3, t1}}
 	require.Equal(t, want, f.succeeded(t, beginningOfTime, farFuture))
 
 	// Recorded succeeded: created_at. Moved to succeeded: the update time.
-	for _, h := range want {
-		has, err := f.k.SucceededAt.Has(f.ctx, collections.Join(h.at, h.id))
-		require.NoError(t, err)
-		require.True(t, has, "deployment %d", h.id)
-	}
 	d2, err := f.k.GetDeployment(f.ctx, 2)
 	require.NoError(t, err)
 	require.Equal(t, d2.CreatedAt, t0)
@@ -93,13 +99,38 @@ func TestSucceededIndex(t *testing.T) {
 	require.Equal(t, t0, d1.CreatedAt)
 	require.Equal(t, t1, d1.UpdatedAt)
 
-	// Exactly three entries: failed, rolled_back and halted records have none.
+	// Exactly three index entries: failed, rolled_back and halted records
+	// have none.
 	n := 0
-	require.NoError(t, f.k.SucceededAt.Walk(f.ctx, nil, func(collections.Pair[time.Time, uint64]) (bool, error) {
+	require.NoError(t, f.index.Succeeded(beginningOfTime, farFuture, func(time.Time, uint64) (bool, error) {
 		n++
 		return false, nil
 	}))
 	require.Equal(t, 3, n)
+}
+
+// The record index reflects the latest block; a walk on an older state
+// skips the records that state does not hold, and those that had not
+// succeeded yet there.
+func TestIterateSucceededOnOlderState(t *testing.T) {
+	f, t0, t1, t2 := succeededScenario(t)
+	inProgress := f.record(t, validMsg(f.deployer))
+	before := []hit{{2, t0}, {1, t1}, {3, t1}}
+	require.Equal(t, before, f.succeeded(t, beginningOfTime, farFuture))
+
+	older := f.ctx
+	newer, _ := f.ctx.CacheContext()
+	f.ctx = newer.WithBlockTime(t2.Add(time.Second))
+	f.setStatus(t, f.deployer, inProgress, types.DEPLOYMENT_STATUS_SUCCEEDED)
+	m := validMsg(f.deployer)
+	m.Status = types.DEPLOYMENT_STATUS_SUCCEEDED
+	recorded := f.record(t, m)
+	at := f.ctx.BlockTime()
+	require.Equal(t, append(before, hit{inProgress, at}, hit{recorded, at}), f.succeeded(t, beginningOfTime, farFuture))
+
+	// The index now names both; in the older state one is in progress and
+	// the other does not exist.
+	require.Equal(t, before, collectSucceeded(t, f.k, older, beginningOfTime, farFuture))
 }
 
 // The window is half-open: from is included, to is not, to the nanosecond.
@@ -140,22 +171,27 @@ func TestIterateSucceededWindow(t *testing.T) {
 
 func TestIterateSucceededStopAndError(t *testing.T) {
 	f, _, _, _ := succeededScenario(t)
-	var seen []uint64
-	err := f.k.IterateSucceeded(f.ctx, beginningOfTime, farFuture, func(d types.Deployment, _ time.Time) (bool, error) {
-		seen = append(seen, d.Id)
-		return len(seen) == 2, nil
-	})
-	require.NoError(t, err)
-	require.Equal(t, []uint64{2, 1}, seen)
+	f.reindex(t)
+	for name, k := range map[string]keeper.Keeper{"indexed": f.k, "without the record index": f.bare} {
+		t.Run(name, func(t *testing.T) {
+			var seen []uint64
+			err := k.IterateSucceeded(f.ctx, beginningOfTime, farFuture, func(d types.Deployment, _ time.Time) (bool, error) {
+				seen = append(seen, d.Id)
+				return len(seen) == 2, nil
+			})
+			require.NoError(t, err)
+			require.Equal(t, []uint64{2, 1}, seen)
 
-	boom := errors.New("boom")
-	calls := 0
-	err = f.k.IterateSucceeded(f.ctx, beginningOfTime, farFuture, func(types.Deployment, time.Time) (bool, error) {
-		calls++
-		return false, boom
-	})
-	require.ErrorIs(t, err, boom)
-	require.Equal(t, 1, calls)
+			boom := errors.New("boom")
+			calls := 0
+			err = k.IterateSucceeded(f.ctx, beginningOfTime, farFuture, func(types.Deployment, time.Time) (bool, error) {
+				calls++
+				return false, boom
+			})
+			require.ErrorIs(t, err, boom)
+			require.Equal(t, 1, calls)
+		})
+	}
 }
 
 // A larger history: the iteration is exactly the succeeded records, sorted

@@ -1,10 +1,11 @@
 // Package localindex keeps a node-local index of deployment records by
-// environment, status and deployer, outside the chain's state.
+// environment, status, deployer, artifact digest and success time, outside
+// the chain's state.
 //
 // These lookups only serve queries: no transaction reads them. Kept in the
 // state tree, each was one more leaf per record that every validator hashes,
-// writes, prunes and compacts; a block of 100-record batches spent about a
-// third of its time on them. Here they are plain database entries, written
+// writes, prunes and compacts; a digest is a random key, so its leaf
+// rewrites a whole path of the tree. Here they are plain database entries, written
 // once per block from the state changes the block made, so they cost no
 // consensus work and cannot diverge between nodes: every node derives them
 // from the same records.
@@ -27,8 +28,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/cosmos-sdk/codec"
@@ -49,7 +52,14 @@ const (
 	prefixEnv      byte = 0x02 // len(env), env, id
 	prefixStatus   byte = 0x03 // status (4 bytes big-endian), id
 	prefixDeployer byte = 0x04 // len(address), address bytes, id
+	prefixDigest   byte = 0x05 // len(digest), digest, id
+	prefixSuccess  byte = 0x06 // success time (see timeKey), id
+	prefixFormat   byte = 0x07 // -> formatVersion, 1 byte
 )
+
+// formatVersion is the layout of the entries above. An index written in
+// another layout (by an older binary) is rebuilt at start.
+const formatVersion byte = 2
 
 // rebuildBatchRecords bounds the records one database batch holds during a
 // rebuild, so a chain of millions of records does not build one batch in
@@ -93,6 +103,14 @@ func New(db dbm.DB, cdc codec.BinaryCodec, addresses addressDecoder, walk Walker
 	}
 	if len(bz) == 8 {
 		idx.height.Store(int64(binary.BigEndian.Uint64(bz)))
+	}
+	format, err := db.Get([]byte{prefixFormat})
+	if err != nil {
+		return nil, fmt.Errorf("deployments index: read format: %w", err)
+	}
+	if !bytes.Equal(format, []byte{formatVersion}) {
+		// Another layout (or none yet): Sync rebuilds it.
+		idx.height.Store(-1)
 	}
 	if idx.maxID, err = idx.highestID(); err != nil {
 		return nil, err
@@ -261,40 +279,87 @@ type attrs struct {
 	status   int32
 	env      string
 	deployer []byte
+	// digests are the distinct artifact digests, in the record's order.
+	digests []string
+	// succeeded is the success time as timeKey encodes it; nil if the
+	// record never became succeeded.
+	succeeded []byte
 }
 
 func (idx *Index) attrsOf(d types.Deployment) attrs {
 	// A deployer that does not decode (only a corrupt record) is indexed
 	// under no address rather than failing the block's commit.
 	deployer, _ := idx.addresses.StringToBytes(d.Deployer)
-	return attrs{status: int32(d.Status), env: d.Environment, deployer: deployer}
+	a := attrs{status: int32(d.Status), env: d.Environment, deployer: deployer}
+	for _, art := range d.Artifacts {
+		if !slices.Contains(a.digests, art.Digest) {
+			a.digests = append(a.digests, art.Digest)
+		}
+	}
+	if at, ok := types.SucceededAt(d); ok {
+		a.succeeded = timeKey(at)
+	}
+	return a
 }
 
+// encode writes the attributes as length-prefixed fields: status (4
+// bytes), environment, deployer, success time (empty if none), then the
+// digests. Environments (128), addresses (32), time keys (12) and digests
+// (135) all fit a one-byte length; a record holds at most 32 artifacts.
 func (a attrs) encode() []byte {
 	bz := binary.BigEndian.AppendUint32(nil, uint32(a.status))
 	bz = appendString(bz, []byte(a.env))
-	return append(bz, a.deployer...)
+	bz = appendString(bz, a.deployer)
+	bz = appendString(bz, a.succeeded)
+	for _, d := range a.digests {
+		bz = appendString(bz, []byte(d))
+	}
+	return bz
 }
 
 func decodeAttrs(bz []byte) (attrs, error) {
-	if len(bz) < 5 || len(bz) < 5+int(bz[4]) {
-		return attrs{}, fmt.Errorf("deployments index: malformed record entry %x", bz)
+	malformed := fmt.Errorf("deployments index: malformed record entry %x", bz)
+	if len(bz) < 4 {
+		return attrs{}, malformed
 	}
-	n := int(bz[4])
-	return attrs{
-		status:   int32(binary.BigEndian.Uint32(bz)),
-		env:      string(bz[5 : 5+n]),
-		deployer: bytes.Clone(bz[5+n:]),
-	}, nil
+	a := attrs{status: int32(binary.BigEndian.Uint32(bz))}
+	rest := bz[4:]
+	var fields [][]byte
+	for len(rest) > 0 {
+		n := int(rest[0])
+		if len(rest) < 1+n {
+			return attrs{}, malformed
+		}
+		fields = append(fields, bytes.Clone(rest[1:1+n]))
+		rest = rest[1+n:]
+	}
+	if len(fields) < 3 || (len(fields[2]) != 0 && len(fields[2]) != timeKeyLen) {
+		return attrs{}, malformed
+	}
+	a.env, a.deployer = string(fields[0]), fields[1]
+	if len(fields[2]) > 0 {
+		a.succeeded = fields[2]
+	}
+	for _, d := range fields[3:] {
+		a.digests = append(a.digests, string(d))
+	}
+	return a, nil
 }
 
 // entries are a record's list keys.
 func (a attrs) entries(id uint64) [][]byte {
-	return [][]byte{
+	keys := [][]byte{
 		listKey(envPrefix(a.env), id),
 		listKey(statusPrefix(a.status), id),
 		listKey(deployerPrefix(a.deployer), id),
 	}
+	for _, d := range a.digests {
+		keys = append(keys, listKey(digestPrefix(d), id))
+	}
+	if a.succeeded != nil {
+		keys = append(keys, listKey(append([]byte{prefixSuccess}, a.succeeded...), id))
+	}
+	return keys
 }
 
 func (idx *Index) put(batch dbm.Batch, id uint64, a attrs) error {
@@ -361,6 +426,36 @@ func (idx *Index) Deployer(deployer sdk.AccAddress, start uint64) (idpage.Source
 	return idx.list(deployerPrefix(deployer), start)
 }
 
+// Digest lists the ids of records that shipped an artifact with digest,
+// newest first, from start.
+func (idx *Index) Digest(digest string, start uint64) (idpage.Source, error) {
+	return idx.list(digestPrefix(digest), start)
+}
+
+// Succeeded calls fn for every record that became succeeded in [from, to),
+// in order of that time, then id, until fn returns stop=true.
+func (idx *Index) Succeeded(from, to time.Time, fn func(at time.Time, id uint64) (stop bool, err error)) error {
+	if !from.Before(to) {
+		return nil
+	}
+	it, err := idx.db.Iterator(append([]byte{prefixSuccess}, timeKey(from)...), append([]byte{prefixSuccess}, timeKey(to)...))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		key := it.Key()
+		if len(key) != 1+timeKeyLen+8 {
+			return fmt.Errorf("deployments index: malformed success entry %x", key)
+		}
+		stop, err := fn(timeOf(key[1:1+timeKeyLen]), idOf(key))
+		if err != nil || stop {
+			return err
+		}
+	}
+	return it.Error()
+}
+
 func (idx *Index) list(prefix []byte, start uint64) (idpage.Source, error) {
 	end := prefixEnd(prefix)
 	if start != math.MaxUint64 {
@@ -389,8 +484,27 @@ func deployerPrefix(deployer []byte) []byte {
 	return appendString([]byte{prefixDeployer}, deployer)
 }
 
+func digestPrefix(digest string) []byte {
+	return appendString([]byte{prefixDigest}, []byte(digest))
+}
+
+// timeKeyLen is the length of a timeKey.
+const timeKeyLen = 12
+
+// timeKey encodes t so that byte order is time order, for any time: its
+// Unix seconds with the sign bit flipped, then its nanoseconds.
+func timeKey(t time.Time) []byte {
+	bz := binary.BigEndian.AppendUint64(nil, uint64(t.Unix())^(1<<63))
+	return binary.BigEndian.AppendUint32(bz, uint32(t.Nanosecond()))
+}
+
+func timeOf(bz []byte) time.Time {
+	return time.Unix(int64(binary.BigEndian.Uint64(bz)^(1<<63)), int64(binary.BigEndian.Uint32(bz[8:]))).UTC()
+}
+
 // appendString appends s with a one-byte length, so no value's entries are
-// a prefix of another's (environments are at most 128 bytes, addresses 32).
+// a prefix of another's (environments are at most 128 bytes, addresses 32,
+// digests 135).
 func appendString(bz, s []byte) []byte {
 	return append(append(bz, byte(len(s))), s...)
 }
@@ -418,6 +532,10 @@ func prefixEnd(prefix []byte) []byte {
 // (the state's commit follows it), and closes it.
 func (idx *Index) commit(batch dbm.Batch, height int64) error {
 	if err := batch.Set([]byte{prefixHeight}, binary.BigEndian.AppendUint64(nil, uint64(height))); err != nil {
+		_ = batch.Close()
+		return err
+	}
+	if err := batch.Set([]byte{prefixFormat}, []byte{formatVersion}); err != nil {
 		_ = batch.Close()
 		return err
 	}

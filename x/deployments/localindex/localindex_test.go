@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
+	"time"
 
 	"cosmossdk.io/log/v2"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
@@ -289,4 +292,102 @@ func TestFailuresLeaveTheHeight(t *testing.T) {
 	c.commit(idx)
 	require.EqualValues(t, 3, idx.Height())
 	require.Equal(t, []uint64{2}, drain(idx.Environment("dev", math.MaxUint64)))
+}
+
+// shipped gives d artifacts with digests, and a success at the given time.
+func shipped(d types.Deployment, succeededAt *time.Time, digests ...string) types.Deployment {
+	for i, dg := range digests {
+		d.Artifacts = append(d.Artifacts, types.Artifact{Name: fmt.Sprintf("a%d", i), Digest: dg})
+	}
+	if succeededAt != nil {
+		d.Status = types.DEPLOYMENT_STATUS_SUCCEEDED
+		d.Transitions = append(d.Transitions, types.StatusTransition{To: types.DEPLOYMENT_STATUS_SUCCEEDED, Time: *succeededAt})
+	}
+	return d
+}
+
+// successes reads Succeeded over [from, to) as (id, time) pairs.
+func successes(t *testing.T, idx *localindex.Index, from, to time.Time) []string {
+	t.Helper()
+	out := []string{}
+	require.NoError(t, idx.Succeeded(from, to, func(at time.Time, id uint64) (bool, error) {
+		out = append(out, fmt.Sprintf("%d@%s", id, at.Format(time.RFC3339Nano)))
+		return false, nil
+	}))
+	return out
+}
+
+func TestDigestAndSuccessLists(t *testing.T) {
+	c := newChain(t)
+	drain := lister(t)
+	idx := open(t, dbm.NewMemDB(), c)
+	digestA, digestB := "sha256:"+strings.Repeat("a", 64), "sha256:"+strings.Repeat("b", 64)
+	t1 := time.Date(2026, 11, 26, 10, 0, 0, 5, time.UTC)
+	t2 := t1.Add(time.Second)
+	// Before 1970 and after 2262 too: the time key orders any time.
+	early, late := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
+	c.commit(idx,
+		// Two artifacts with one digest: one entry.
+		c.write(shipped(rec(t, 1, "prod", 0, 1), &t2, digestA, digestA)),
+		c.write(shipped(rec(t, 2, "prod", 0, 1), &t1, digestA, digestB)),
+		c.write(shipped(rec(t, 3, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1), nil, digestB)),
+		c.write(shipped(rec(t, 4, "prod", 0, 1), &late)),
+		c.write(shipped(rec(t, 5, "prod", 0, 1), &early)),
+	)
+	require.Equal(t, []uint64{2, 1}, drain(idx.Digest(digestA, math.MaxUint64)))
+	require.Equal(t, []uint64{3, 2}, drain(idx.Digest(digestB, math.MaxUint64)))
+	require.Equal(t, []uint64{1}, drain(idx.Digest(digestA, 1)))
+	require.Empty(t, drain(idx.Digest("sha256:"+strings.Repeat("a", 63), math.MaxUint64)), "a digest is not a prefix of another")
+
+	stamp := func(id uint64, at time.Time) string { return fmt.Sprintf("%d@%s", id, at.Format(time.RFC3339Nano)) }
+	// In time order, then id; the window is half-open to the nanosecond.
+	require.Equal(t, []string{stamp(5, early), stamp(2, t1), stamp(1, t2), stamp(4, late)}, successes(t, idx, early, late.Add(1)))
+	require.Equal(t, []string{stamp(2, t1)}, successes(t, idx, t1, t2))
+	require.Equal(t, []string{stamp(1, t2)}, successes(t, idx, t1.Add(1), t2.Add(1)))
+	require.Empty(t, successes(t, idx, t2, t1))
+
+	// Record 3 succeeds: it joins the success list and keeps its digest.
+	c.commit(idx, c.write(shipped(rec(t, 3, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1), &t1, digestB)))
+	require.Equal(t, []string{stamp(2, t1), stamp(3, t1), stamp(1, t2)}, successes(t, idx, t1, late))
+	require.Equal(t, []uint64{3, 2}, drain(idx.Digest(digestB, math.MaxUint64)))
+
+	// A deleted record leaves both lists.
+	c.commit(idx, c.remove(2))
+	require.Equal(t, []uint64{1}, drain(idx.Digest(digestA, math.MaxUint64)))
+	require.Equal(t, []string{stamp(3, t1), stamp(1, t2)}, successes(t, idx, t1, late))
+
+	// fn stops the walk, or fails it.
+	var first []uint64
+	require.NoError(t, idx.Succeeded(early, late, func(_ time.Time, id uint64) (bool, error) {
+		first = append(first, id)
+		return true, nil
+	}))
+	require.Equal(t, []uint64{5}, first)
+	broken := errors.New("broken")
+	require.ErrorIs(t, idx.Succeeded(early, late, func(time.Time, uint64) (bool, error) { return false, broken }), broken)
+}
+
+// An index written in another layout (an older binary's) reflects no height
+// when opened, so the node rebuilds it; a damaged success entry fails the
+// walk by name.
+func TestOtherLayoutIsRebuilt(t *testing.T) {
+	c := newChain(t)
+	drain := lister(t)
+	db := dbm.NewMemDB()
+	idx := open(t, db, c)
+	c.commit(idx, c.write(shipped(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1), nil, "sha256:"+strings.Repeat("c", 64))))
+	require.EqualValues(t, 1, open(t, db, c).Height())
+
+	require.NoError(t, db.Set([]byte{0x07}, []byte{1}))
+	old := open(t, db, c)
+	require.EqualValues(t, -1, old.Height())
+	require.NoError(t, old.Sync(c.ctx(), 1))
+	require.EqualValues(t, 1, old.Height())
+	require.Equal(t, []uint64{1}, drain(old.Digest("sha256:"+strings.Repeat("c", 64), math.MaxUint64)))
+	require.EqualValues(t, 1, open(t, db, c).Height(), "the rebuild wrote the current layout")
+
+	// A success key cut short: seconds of 2026 without the rest.
+	require.NoError(t, db.Set([]byte{0x06, 0x80, 0, 0, 0, 0x6a}, []byte{}))
+	err := old.Succeeded(time.Unix(0, 0), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), func(time.Time, uint64) (bool, error) { return false, nil })
+	require.ErrorContains(t, err, "malformed success entry")
 }

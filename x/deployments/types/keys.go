@@ -19,19 +19,17 @@ var (
 	// DeploymentsByServiceEnvKey: (service, environment, id).
 	DeploymentsByServiceEnvKey = collections.NewPrefix(2)
 	// Prefixes 3, 4 and 5 held the (environment, id), (status, id) and
-	// (deployer, id) indexes up to consensus version 1. They moved to the
-	// node-local index (x/deployments/localindex); Migrate1to2 deletes
-	// them. Never reuse these prefixes.
-	// ArtifactDigestsKey: (artifact digest, id), one entry per distinct digest
-	// of a record.
-	ArtifactDigestsKey = collections.NewPrefix(6)
+	// (deployer, id) indexes up to consensus version 1, prefix 6 the
+	// (artifact digest, id) index up to version 2. They moved to the
+	// node-local index (x/deployments/localindex); Migrate1to2 and
+	// Migrate2to3 delete them. Never reuse these prefixes.
 	// ExternalRefsKey: (organization id, external id) -> ExternalRef.
 	ExternalRefsKey = collections.NewPrefix(7)
 	// CurrentKey: (service, environment) -> id of the current deployment.
 	CurrentKey = collections.NewPrefix(8)
-	// SucceededAtKey: (time the deployment became succeeded, id), for DORA
-	// metrics over a time window.
-	SucceededAtKey = collections.NewPrefix(9)
+	// Prefix 9 held (time the deployment became succeeded, id) up to
+	// consensus version 2; it moved to the node-local index too. Never
+	// reuse it.
 	// BreakGlassPendingKey: (review due time, id) of every break-glass
 	// deployment not yet reviewed, for the BreakGlassReviews query.
 	BreakGlassPendingKey = collections.NewPrefix(10)
@@ -40,6 +38,10 @@ var (
 	BreakGlassDueQueueKey = collections.NewPrefix(11)
 )
 
-// RetiredIndexPrefixes are the prefixes of the indexes consensus version 2
+// RetiredIndexPrefixesV2 are the prefixes of the indexes consensus version 2
 // moved out of state (see Migrate1to2).
-var RetiredIndexPrefixes = []collections.Prefix{collections.NewPrefix(3), collections.NewPrefix(4), collections.NewPrefix(5)}
+var RetiredIndexPrefixesV2 = []collections.Prefix{collections.NewPrefix(3), collections.NewPrefix(4), collections.NewPrefix(5)}
+
+// RetiredIndexPrefixesV3 are those consensus version 3 moved out: the
+// artifact digest and success-time indexes (see Migrate2to3).
+var RetiredIndexPrefixesV3 = []collections.Prefix{collections.NewPrefix(6), collections.NewPrefix(9)}
