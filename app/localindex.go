@@ -32,7 +32,7 @@ var streamingPluginKey = fmt.Sprintf("%s.%s.%s", baseapp.StreamingTomlKey, basea
 func (app *App) wireDeploymentsIndex(db dbm.DB, appOpts servertypes.AppOptions, key *storetypes.KVStoreKey, logger log.Logger) *localindex.Index {
 	if plugin := cast.ToString(appOpts.Get(streamingPluginKey)); plugin != "" {
 		logger.Warn("the deployments index is off: a streaming plugin is configured and the SDK hands it the recorded writes; "+
-			"queries by environment, status or deployer alone read every record", "plugin", plugin)
+			"queries by environment, status, deployer or digest alone and DORA metrics read every record", "plugin", plugin)
 		return nil
 	}
 	indexDB, err := openDeploymentsIndexDB(db, cast.ToString(appOpts.Get("home")))
