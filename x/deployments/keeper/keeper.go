@@ -214,10 +214,10 @@ func (k Keeper) storeNew(ctx context.Context, d types.Deployment) error {
 	if err := k.records.Set(ctx, d.Id, d); err != nil {
 		return err
 	}
-	if r := d.BreakGlassReview; r == nil || r.Reviewer != "" {
-		return nil
+	if r := d.BreakGlassReview; r != nil && r.Reviewer == "" {
+		return k.BreakGlassPending.Set(ctx, collections.Join(r.Due, d.Id))
 	}
-	return k.BreakGlassPending.Set(ctx, collections.Join(d.BreakGlassReview.Due, d.Id))
+	return nil
 }
 
 // noPreviousRecord is the old value of a new id for the indexes' Reference:
