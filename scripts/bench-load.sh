@@ -17,7 +17,10 @@
 # bytes on disk per record and peak memory per node.
 #   query     (not in the default set) fills one validator with
 #             BENCH_QUERY_RECORDS (1,000,000) records in batches, then
-#             measures point and 100-record page queries over REST and gRPC
+#             measures point and 100-record page queries over REST and gRPC,
+#             then BENCH_RESTART_TRIALS (3) times kills the node with kill -9
+#             while 100-record batches arrive, restarts it and times how
+#             long until it commits a new block
 #
 # Each chain of the load scenarios first takes BENCH_WARMUP_RECORDS (20,000)
 # records, unmeasured: the databases keep pools of write-ahead logs (pebble
@@ -266,7 +269,32 @@ run_query() {
   done
   mapfile -t QUERY_LINES < <("$BIN" bench query --label query --requests 1000 \
     --rest-url "http://127.0.0.1:$((BASE + 2))" --grpc-endpoint "127.0.0.1:$((BASE + 3))")
+  restart_trials "$home" "$done"
   cleanup
+}
+
+# restart_trials: kill -9 the node of home mid-load, restart it, and time
+# until it commits a block above the one it had reached.
+RESTART_LINES=()
+restart_trials() { # home, records held
+  local t load killed_at start secs
+  for t in $(seq 1 "${BENCH_RESTART_TRIALS:-3}"); do
+    "$BIN" bench load --label load --batch 100 --count 400 --workers 4 --drain 5s \
+      --signer "$1:dev" --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))" >/dev/null 2>&1 &
+    load=$!
+    sleep 10
+    killed_at=$(height $((BASE + 1)))
+    kill -KILL "${PIDS[-1]}"
+    # Until the process is gone its database lock is held.
+    wait "${PIDS[-1]}" 2>/dev/null || true
+    wait "$load" 2>/dev/null || true
+    start=$(date +%s%N)
+    "$BIN" start --home "$1" --log_level error >>"$1.log" 2>&1 &
+    PIDS=($!)
+    wait_height $((BASE + 1)) $((killed_at + 1)) 300
+    secs=$(awk -v ns=$(($(date +%s%N) - start)) 'BEGIN { printf "%.1f", ns / 1e9 }')
+    RESTART_LINES+=("kill -9 at height $killed_at with $2 records: a new block $secs s after the restart")
+  done
 }
 
 [ -x "$BIN" ] || { echo "no shiplogd binary at $BIN: run make build" >&2; exit 1; }
@@ -293,6 +321,8 @@ for r in "${RESULTS[@]}"; do
   printf '%-10s %6s %10s %12.0f %8.0f %8.0f %8.0f %8s %9s %9s\n' "$(field label)" "$(field batch)" \
     "$(field committed_records)" "$(field records_per_second)" "$(field p50_ms)" "$(field p95_ms)" "$(field p99_ms)" "$bpr" "$kept" "$peak"
 done
+
+for line in "${RESTART_LINES[@]}"; do echo "$line"; done
 
 if [ "${#QUERY_LINES[@]}" -gt 0 ]; then
   printf '\n%-14s %10s %8s %8s\n' query records p50_ms p99_ms
