@@ -111,8 +111,10 @@ type App struct {
 	admission *AdmissionBound
 	sigCache  *SignatureCache
 	txCache   *DecodedTxCache
-	// deploymentsIndex serves the Deployments query's environment, status
-	// and deployer filters (see wireDeploymentsIndex); indexDB holds it.
+	// deploymentsIndex serves the lookups only queries make: the
+	// Deployments query's environment, status, deployer and digest filters
+	// and the success times of DORA metrics (see wireDeploymentsIndex);
+	// indexDB holds it.
 	deploymentsIndex *localindex.Index
 	indexDB          dbm.DB
 

@@ -18,13 +18,14 @@ const (
 	// mandatory (minimum-gas-prices); shiplog has no token and no fees.
 	NoFeeDenom = "ship"
 	// DefaultBlockMaxGas bounds the gas of one block: without fees, gas limits
-	// and membership are the only brakes on load. 500,000,000 holds about 94
-	// transactions of 100 records (9,400 records, about a second of one
-	// validator's work on 2 cores) or 5,400 single records. Once records
-	// left three state indexes, 200,000,000 (37 batches) capped a validator
-	// flat out: blocks came full every half second plus execution, and the
-	// node used 0.7 of its 2 cores. Raised, one validator committed
-	// 4,333-5,374 records/s in 100-record batches instead of 3,415-4,220.
+	// and membership are the only brakes on load. 500,000,000 holds about
+	// 146 transactions of 100 records (14,600 records) or 9,000 single
+	// records at the benchmark's gas limits (3.4 million and 56,000). Once
+	// records left three state indexes, 200,000,000 (then 37 batches) capped
+	// a validator flat out: blocks came full every half second plus
+	// execution, and the node used 0.7 of its 2 cores. Raised, one validator
+	// committed 4,333-5,374 records/s in 100-record batches instead of
+	// 3,415-4,220.
 	DefaultBlockMaxGas = 500_000_000
 )
 

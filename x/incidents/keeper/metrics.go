@@ -16,9 +16,10 @@ import (
 // Metrics computes the four DORA metrics over [from, to) for an optional
 // service and environment (definitions in the README). It reads the
 // successful deployments of the window through the deployments keeper's
-// success-time index and the incidents opened in the window through the
-// opening-time index, so its cost is linear in those two sets and never
-// depends on the history outside the window. Integer arithmetic only.
+// success times (kept in its node-local index) and the incidents opened in
+// the window through the opening-time index, so its cost is linear in those
+// two sets and never depends on the history outside the window. Integer
+// arithmetic only.
 func (k Keeper) Metrics(ctx context.Context, service, environment string, from, to time.Time) (types.Metrics, error) {
 	if err := types.ValidateMetricsWindow(service, environment, from, to); err != nil {
 		return types.Metrics{}, err
