@@ -20,6 +20,12 @@ const UpgradeLocalDeploymentsIndex = "v2-local-deployments-index"
 // chain still at version 1 runs both migrations in this one upgrade.
 const UpgradeLocalDigestIndex = "v3-local-digest-index"
 
+// UpgradeFrozenPairs takes x/incidents to consensus version 2: the deploy
+// gate reads one frozen-pair entry instead of iterating the pair's freeze
+// entries. Every upgrade runs all pending migrations, so a chain that missed
+// an earlier one takes it here too.
+const UpgradeFrozenPairs = "v4-frozen-pairs"
+
 // registerUpgradeHandlers tells x/upgrade what each named upgrade does. A
 // handler runs the modules' registered migrations from the versions the
 // chain's state records.
@@ -27,7 +33,7 @@ func (app *App) registerUpgradeHandlers() {
 	runMigrations := func(ctx context.Context, _ upgradetypes.Plan, fromVM module.VersionMap) (module.VersionMap, error) {
 		return app.ModuleManager.RunMigrations(ctx, app.configurator, fromVM)
 	}
-	for _, name := range []string{UpgradeLocalDeploymentsIndex, UpgradeLocalDigestIndex} {
+	for _, name := range []string{UpgradeLocalDeploymentsIndex, UpgradeLocalDigestIndex, UpgradeFrozenPairs} {
 		app.UpgradeKeeper.SetUpgradeHandler(name, runMigrations)
 	}
 }

@@ -3,6 +3,7 @@ package incidents
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"cosmossdk.io/core/address"
 	"cosmossdk.io/core/appmodule"
@@ -22,7 +23,9 @@ import (
 )
 
 // ConsensusVersion is the version of the module's state layout.
-const ConsensusVersion = 1
+// 2: FrozenPairs answers the deploy gate for a pair nothing freezes
+// (keeper.Migrator.Migrate1to2 builds it from the freeze entries).
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic      = AppModuleBasic{}
@@ -61,7 +64,7 @@ func (AppModuleBasic) RegisterInterfaces(registry codectypes.InterfaceRegistry) 
 // RegisterGRPCGatewayRoutes registers the REST routes of the Query service.
 func (AppModuleBasic) RegisterGRPCGatewayRoutes(clientCtx client.Context, mux *gwruntime.ServeMux) {
 	if err := types.RegisterQueryHandlerClient(context.Background(), mux, types.NewQueryClient(clientCtx)); err != nil {
-		panic(err)
+		panic(fmt.Errorf("%s: register migration 1 to 2: %w", types.ModuleName, err))
 	}
 }
 
@@ -111,10 +114,14 @@ func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }
 // MsgRoles is the role each message's signer needs (read by the ante gate).
 func (AppModule) MsgRoles() consortiumtypes.MsgRoles { return types.MsgRoles() }
 
-// RegisterServices registers the Msg and Query services.
+// RegisterServices registers the Msg and Query services and the store
+// migrations.
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
+	if err := cfg.RegisterMigration(types.ModuleName, 1, keeper.NewMigrator(am.keeper).Migrate1to2); err != nil {
+		panic(err)
+	}
 }
 
 // InitGenesis stores the genesis records and rebuilds the indexes.

@@ -59,7 +59,7 @@ func newModule(t *testing.T) (incidents.AppModule, sdk.Context, moduletestutil.T
 func TestModuleBasics(t *testing.T) {
 	am, _, encCfg := newModule(t)
 	require.Equal(t, "incidents", am.Name())
-	require.Equal(t, uint64(1), am.ConsensusVersion())
+	require.Equal(t, uint64(2), am.ConsensusVersion())
 	require.Equal(t, types.MsgRoles(), am.MsgRoles())
 
 	for _, name := range []string{"MsgOpenIncident", "MsgUpdateIncident", "MsgLinkCause", "MsgUnlinkCause", "MsgAddRemediation", "MsgCompleteRemediation", "MsgCloseIncident", "MsgUpdateParams"} {

@@ -21,7 +21,8 @@ import (
 // declares that it fixes that incident, or it carries a break-glass
 // justification. Each exemption used emits EventDeploymentFreezeOverridden;
 // a refusal emits nothing. Declared fixes must name existing incidents. It
-// reads only the freeze entries of the pair and the declared incidents.
+// reads only whether the pair is frozen, its freeze entries if it is, and
+// the declared incidents.
 func (k Keeper) CheckDeployment(ctx context.Context, d deploymentstypes.Deployment) error {
 	// A declared fix must name a real incident: the declaration is part of
 	// the audit trail, frozen or not.
@@ -69,9 +70,14 @@ func (k Keeper) CheckDeployment(ctx context.Context, d deploymentstypes.Deployme
 }
 
 // freezingIncidents lists, in id order, the incidents that currently freeze
-// deployments of service in environment.
+// deployments of service in environment. A pair that is not frozen, the
+// usual case, costs one point read.
 func (k Keeper) freezingIncidents(ctx context.Context, service, environment string) ([]uint64, error) {
-	it, err := k.Freezes.Iterate(ctx, collections.NewPrefixedPairRange[collections.Pair[string, string], uint64](collections.Join(service, environment)))
+	pair := collections.Join(service, environment)
+	if frozen, err := k.FrozenPairs.Has(ctx, pair); err != nil || !frozen {
+		return nil, err
+	}
+	it, err := k.Freezes.Iterate(ctx, collections.NewPrefixedPairRange[collections.Pair[string, string], uint64](pair))
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"cosmossdk.io/collections"
 	"github.com/stretchr/testify/require"
 
 	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
@@ -30,11 +31,38 @@ func (f *fixture) frozenBy(t testing.TB, service, env string) []uint64 {
 	t.Helper()
 	res, err := f.queries.Freezes(f.ctx, &types.QueryFreezesRequest{Service: service, Environment: env})
 	require.NoError(t, err)
+	f.requireFrozenPairsMatchFreezes(t)
 	ids := make([]uint64, len(res.Incidents))
 	for i, inc := range res.Incidents {
 		ids[i] = inc.Id
 	}
 	return ids
+}
+
+// requireFrozenPairsMatchFreezes checks that FrozenPairs holds exactly the
+// pairs that have freeze entries.
+func (f *fixture) requireFrozenPairsMatchFreezes(t testing.TB) {
+	t.Helper()
+	freezeIt, err := f.k.Freezes.Iterate(f.ctx, nil)
+	require.NoError(t, err)
+	freezes, err := freezeIt.Keys()
+	require.NoError(t, err)
+	var want []string
+	for _, key := range freezes {
+		name := key.K1().K1() + "/" + key.K1().K2()
+		if len(want) == 0 || want[len(want)-1] != name {
+			want = append(want, name)
+		}
+	}
+	pairIt, err := f.k.FrozenPairs.Iterate(f.ctx, nil)
+	require.NoError(t, err)
+	pairs, err := pairIt.Keys()
+	require.NoError(t, err)
+	var got []string
+	for _, p := range pairs {
+		got = append(got, p.K1()+"/"+p.K2())
+	}
+	require.Equal(t, want, got)
 }
 
 // The threshold: an incident freezes when its severity is at or above the
@@ -56,6 +84,7 @@ func TestFreezeSeverityThreshold(t *testing.T) {
 						f.setFreezeSeverity(t, param)
 					}
 					err := f.k.CheckDeployment(f.ctx, deploy())
+					f.requireFrozenPairsMatchFreezes(t)
 					if want {
 						require.ErrorIs(t, err, types.ErrDeployFrozen)
 						require.Equal(t, []uint64{id}, f.frozenBy(t, "api", "prod"))
@@ -73,6 +102,7 @@ func TestFreezeFollowsLifecycle(t *testing.T) {
 	f := newFixture(t) // default freeze_severity sev2
 	id := f.openWith(t, types.SEVERITY_SEV2, pair("api", "prod"), pair("web", "prod"))
 	frozen := func(svc, env string) bool {
+		f.requireFrozenPairsMatchFreezes(t)
 		return f.k.CheckDeployment(f.ctx, deploy(func(d *deploymentstypes.Deployment) { d.Service, d.Environment = svc, env })) != nil
 	}
 
@@ -216,4 +246,39 @@ func TestFreezesQueryErrors(t *testing.T) {
 	require.ErrorIs(t, err, types.ErrInvalidEnvironment)
 	_, err = f.queries.Freezes(f.ctx, &types.QueryFreezesRequest{Service: "API", Environment: "prod"})
 	require.ErrorIs(t, err, types.ErrInvalidService)
+}
+
+// A pair leaves FrozenPairs only when its last freezing incident stops
+// freezing it; other pairs of the same incidents follow their own entries.
+func TestFrozenPairsFollowTheLastFreeze(t *testing.T) {
+	f := newFixture(t)
+	a := f.openWith(t, types.SEVERITY_SEV1, pair("api", "prod"), pair("web", "prod"))
+	b := f.openWith(t, types.SEVERITY_SEV2, pair("api", "prod"))
+	has := func(svc, env string) bool {
+		t.Helper()
+		ok, err := f.k.FrozenPairs.Has(f.ctx, collections.Join(svc, env))
+		require.NoError(t, err)
+		return ok
+	}
+	require.True(t, has("api", "prod"))
+	require.True(t, has("web", "prod"))
+
+	f.setStatus(t, a, types.INCIDENT_STATUS_RESOLVED)
+	require.True(t, has("api", "prod"), "incident b still freezes api/prod")
+	require.False(t, has("web", "prod"))
+	require.Equal(t, []uint64{b}, f.frozenBy(t, "api", "prod"))
+	require.ErrorIs(t, f.k.CheckDeployment(f.ctx, deploy()), types.ErrDeployFrozen)
+
+	f.setSeverity(t, b, types.SEVERITY_SEV3)
+	require.False(t, has("api", "prod"))
+	require.NoError(t, f.k.CheckDeployment(f.ctx, deploy()))
+
+	// A params change rebuilds both from the open and mitigated incidents.
+	f.setFreezeSeverity(t, types.SEVERITY_SEV3)
+	require.True(t, has("api", "prod"))
+	require.False(t, has("web", "prod"), "resolved incidents never freeze")
+	require.Equal(t, []uint64{b}, f.frozenBy(t, "api", "prod"))
+	f.setFreezeSeverity(t, types.SEVERITY_UNSPECIFIED)
+	require.False(t, has("api", "prod"))
+	require.Empty(t, f.frozenBy(t, "api", "prod"))
 }

@@ -58,6 +58,11 @@ type Keeper struct {
 	// pair of every incident that currently freezes deployments (see
 	// types.Params.Freezes), so the deploy gate reads one prefix.
 	Freezes collections.KeySet[collections.Pair[collections.Pair[string, string], uint64]]
+	// FrozenPairs holds every (service, environment) that has at least one
+	// Freezes entry. The deploy gate runs for every record and almost no pair
+	// is ever frozen: one point read answers it, where opening an iterator
+	// over the pair's Freezes prefix cost several times more.
+	FrozenPairs collections.KeySet[collections.Pair[string, string]]
 	// Causes holds (deployment id, incident id) for every cause link.
 	Causes         collections.KeySet[collections.Pair[uint64, uint64]]
 	RemediationSeq collections.Sequence
@@ -101,6 +106,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		IncidentsByEnvironment: collections.NewKeySet(sb, types.IncidentsByEnvironmentKey, "incidents_by_environment",
 			collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)),
 		Freezes: collections.NewKeySet(sb, types.FreezesKey, "freezes", serviceEnvKey),
+		FrozenPairs: collections.NewKeySet(sb, types.FrozenPairsKey, "frozen_pairs",
+			collections.PairKeyCodec(collections.StringKey, collections.StringKey)),
 		Causes: collections.NewKeySet(sb, types.CausesKey, "causes",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key)),
 		RemediationSeq: collections.NewSequence(sb, types.RemediationSeqKey, "remediation_seq"),
@@ -203,8 +210,8 @@ func (k Keeper) saveIncident(ctx context.Context, params types.Params, before, a
 }
 
 // updateFreezes adds or removes the freeze entries of an incident whose
-// freezing state changed between before (nil: a new record) and after. The
-// affected pairs of an incident never change.
+// freezing state changed between before (nil: a new record) and after, and
+// keeps FrozenPairs in step. The affected pairs of an incident never change.
 func (k Keeper) updateFreezes(ctx context.Context, params types.Params, before *types.Incident, after types.Incident) error {
 	was := before != nil && params.Freezes(*before)
 	is := params.Freezes(after)
@@ -212,12 +219,12 @@ func (k Keeper) updateFreezes(ctx context.Context, params types.Params, before *
 		return nil
 	}
 	for _, p := range after.Affected {
-		key := collections.Join(collections.Join(p.Service, p.Environment), after.Id)
+		pair := collections.Join(p.Service, p.Environment)
 		var err error
 		if is {
-			err = k.Freezes.Set(ctx, key)
+			err = k.addFreeze(ctx, pair, after.Id)
 		} else {
-			err = k.Freezes.Remove(ctx, key)
+			err = k.removeFreeze(ctx, pair, after.Id)
 		}
 		if err != nil {
 			return err
@@ -226,22 +233,44 @@ func (k Keeper) updateFreezes(ctx context.Context, params types.Params, before *
 	return nil
 }
 
+// addFreeze records that incident id freezes pair.
+func (k Keeper) addFreeze(ctx context.Context, pair collections.Pair[string, string], id uint64) error {
+	if err := k.Freezes.Set(ctx, collections.Join(pair, id)); err != nil {
+		return err
+	}
+	return k.FrozenPairs.Set(ctx, pair)
+}
+
+// removeFreeze drops the freeze of pair by incident id, and the pair from
+// FrozenPairs when no other incident still freezes it.
+func (k Keeper) removeFreeze(ctx context.Context, pair collections.Pair[string, string], id uint64) error {
+	if err := k.Freezes.Remove(ctx, collections.Join(pair, id)); err != nil {
+		return err
+	}
+	it, err := k.Freezes.Iterate(ctx, collections.NewPrefixedPairRange[collections.Pair[string, string], uint64](pair))
+	if err != nil {
+		return err
+	}
+	stillFrozen := it.Valid()
+	if err := it.Close(); err != nil {
+		return err
+	}
+	if stillFrozen {
+		return nil
+	}
+	return k.FrozenPairs.Remove(ctx, pair)
+}
+
 // rebuildFreezes recomputes the freeze entries under params after a params
-// change: it clears them and re-adds those of the open and mitigated
-// incidents (the only ones that can freeze), read through the status index.
+// change: it clears them and the frozen pairs, and re-adds those of the open
+// and mitigated incidents (the only ones that can freeze), read through the
+// status index.
 func (k Keeper) rebuildFreezes(ctx context.Context, params types.Params) error {
-	it, err := k.Freezes.Iterate(ctx, nil)
-	if err != nil {
+	if err := k.Freezes.Clear(ctx, nil); err != nil {
 		return err
 	}
-	keys, err := it.Keys()
-	if err != nil {
+	if err := k.FrozenPairs.Clear(ctx, nil); err != nil {
 		return err
-	}
-	for _, key := range keys {
-		if err := k.Freezes.Remove(ctx, key); err != nil {
-			return err
-		}
 	}
 	for _, st := range []types.IncidentStatus{types.INCIDENT_STATUS_OPEN, types.INCIDENT_STATUS_MITIGATED} {
 		it, err := k.Incidents.Indexes.Status.MatchExact(ctx, int32(st))

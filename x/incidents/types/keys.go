@@ -46,4 +46,7 @@ var (
 	DueQueueKey = collections.NewPrefix(13)
 	// IncompleteRemediationsKey: (due_time, id) of every incomplete item.
 	IncompleteRemediationsKey = collections.NewPrefix(14)
+	// FrozenPairsKey: (service, environment) of every pair that has at least
+	// one entry under FreezesKey (consensus version 2).
+	FrozenPairsKey = collections.NewPrefix(15)
 )
