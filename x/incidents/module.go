@@ -64,7 +64,7 @@ func (AppModuleBasic) RegisterInterfaces(registry codectypes.InterfaceRegistry) 
 // RegisterGRPCGatewayRoutes registers the REST routes of the Query service.
 func (AppModuleBasic) RegisterGRPCGatewayRoutes(clientCtx client.Context, mux *gwruntime.ServeMux) {
 	if err := types.RegisterQueryHandlerClient(context.Background(), mux, types.NewQueryClient(clientCtx)); err != nil {
-		panic(fmt.Errorf("%s: register migration 1 to 2: %w", types.ModuleName, err))
+		panic(err)
 	}
 }
 
@@ -120,7 +120,7 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
 	if err := cfg.RegisterMigration(types.ModuleName, 1, keeper.NewMigrator(am.keeper).Migrate1to2); err != nil {
-		panic(err)
+		panic(fmt.Errorf("%s: register migration 1 to 2: %w", types.ModuleName, err))
 	}
 }
 

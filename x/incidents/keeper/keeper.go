@@ -56,7 +56,8 @@ type Keeper struct {
 	IncidentsByEnvironment collections.KeySet[collections.Pair[string, uint64]]
 	// Freezes holds ((service, environment), incident id) for every affected
 	// pair of every incident that currently freezes deployments (see
-	// types.Params.Freezes), so the deploy gate reads one prefix.
+	// types.Params.Freezes), so the deploy gate reads one prefix for a
+	// frozen pair.
 	Freezes collections.KeySet[collections.Pair[collections.Pair[string, string], uint64]]
 	// FrozenPairs holds every (service, environment) that has at least one
 	// Freezes entry. The deploy gate runs for every record and almost no pair
