@@ -3,12 +3,12 @@ package app_test
 import (
 	"testing"
 
+	"cosmossdk.io/collections"
+
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	dbm "github.com/cosmos/cosmos-db"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 	"github.com/stretchr/testify/require"
-
-	"cosmossdk.io/collections"
 
 	"github.com/shiplog/shiplog/app"
 	incidentstypes "github.com/shiplog/shiplog/x/incidents/types"
