@@ -111,6 +111,8 @@ type App struct {
 	admission *AdmissionBound
 	sigCache  *SignatureCache
 	txCache   *DecodedTxCache
+	// accountCodec decodes x/auth's accounts for its keeper.
+	accountCodec *AccountCodec
 	// deploymentsIndex serves the lookups only queries make: the
 	// Deployments query's environment, status, deployer and digest filters
 	// and the success times of DORA metrics (see wireDeploymentsIndex);
@@ -187,8 +189,10 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 	app.ConsensusKeeper = consensuskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[consensustypes.StoreKey]), authority, runtime.EventService{})
 	bApp.SetParamStore(app.ConsensusKeeper.ParamsStore)
 
+	// Accounts are decoded once per distinct stored value (see AccountCodec).
+	app.accountCodec = NewAccountCodec(appCodec, DefaultAccountCodecSize)
 	app.AccountKeeper = authkeeper.NewAccountKeeper(
-		appCodec, runtime.NewKVStoreService(keys[authtypes.StoreKey]), authtypes.ProtoBaseAccount,
+		app.accountCodec, runtime.NewKVStoreService(keys[authtypes.StoreKey]), authtypes.ProtoBaseAccount,
 		moduleAccountPermissions, authcodec.NewBech32Codec(AccountAddressPrefix), AccountAddressPrefix, authority,
 		authkeeper.WithUnorderedTransactions(true),
 	)
