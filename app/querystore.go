@@ -1,7 +1,6 @@
 package app
 
 import (
-	"sort"
 	"sync"
 
 	dbm "github.com/cosmos/cosmos-db"
@@ -69,14 +68,8 @@ func (q *QueryMultiStore) view(version int64) (map[storetypes.StoreKey]storetype
 		return q.stores, true
 	}
 	byName := q.StoreKeysByName()
-	names := make([]string, 0, len(byName))
-	for name := range byName {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	stores := make(map[storetypes.StoreKey]storetypes.CacheWrapper, len(names))
-	for _, name := range names {
-		key := byName[name]
+	stores := make(map[storetypes.StoreKey]storetypes.CacheWrapper, len(byName))
+	for _, key := range byName {
 		if q.ListeningEnabled(key) {
 			return nil, false
 		}
