@@ -45,7 +45,10 @@ func (q *QueryMultiStore) LatestVersion() int64 {
 	return rootmulti.GetLatestVersion(q.db)
 }
 
-// CacheMultiStoreWithVersion branches the read-only view of version.
+// CacheMultiStoreWithVersion branches the read-only view of version. The
+// kept view serves only the latest version: one it was built for earlier
+// may have been pruned since, which the root store reports and a kept view
+// would not.
 func (q *QueryMultiStore) CacheMultiStoreWithVersion(version int64) (storetypes.CacheMultiStore, error) {
 	if version == 0 || version != q.LatestVersion() {
 		return q.Store.CacheMultiStoreWithVersion(version)
