@@ -116,7 +116,9 @@ kept_bytes() { # home
 
 committed() { sed -n 's/.*"committed_records":\([0-9]*\).*/\1/p'; }
 
-data_bytes() { du -sb "$1/data" | cut -f1; }
+# A running node creates and renames files as du walks its folder; du then
+# complains about the one that vanished but still prints the total.
+data_bytes() { { du -sb "$1/data" 2>/dev/null || true; } | cut -f1; }
 peak_kib() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 
 # count: transactions that fill SECONDS_PER at RATE, or a fixed budget flat out.
