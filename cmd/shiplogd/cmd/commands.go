@@ -49,7 +49,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
 }
 
 // initCmd is genutil's init with shiplog's consensus defaults: a finite block
-// gas limit, ed25519 validator keys, and the block interval in config.toml.
+// gas limit, ed25519 validator keys, and the consensus timing in config.toml.
 func initCmd(tempApp *app.App) *cobra.Command {
 	cmd := genutilcli.InitCmd(tempApp.BasicModuleManager, app.DefaultNodeHome)
 	cmd.Flags().Lookup(flags.FlagChainID).DefValue = app.DefaultChainID
@@ -61,7 +61,7 @@ func initCmd(tempApp *app.App) *cobra.Command {
 		}
 		serverCtx := server.GetServerContextFromCmd(cmd)
 		conf := serverCtx.Config
-		conf.Consensus.TimeoutCommit = BlockInterval
+		applyConsensusTiming(conf)
 		cmtcfg.WriteConfigFile(conf.RootDir+"/config/config.toml", conf)
 
 		genFile := conf.GenesisFile()

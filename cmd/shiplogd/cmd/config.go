@@ -24,10 +24,28 @@ import (
 // the disk sets timeout_commit in config.toml.
 const BlockInterval = 500 * time.Millisecond
 
+// PeerGossipSleep is how long the consensus reactor's loops that send a
+// peer block parts and votes sleep when they find nothing new to send
+// (CometBFT's peer_gossip_sleep_duration, 100 ms by default). A proposal,
+// the prevotes and the precommits each wait for one of those loops to wake,
+// so each step of a height took up to that long to reach the other
+// validators. Four validators on one 2-core machine, 600 records/s offered,
+// alternating runs: blocks every 0.64 s on average instead of 0.80, p50
+// submit-to-commit 0.76 s instead of 0.96-1.05, for 5% more CPU (the loops
+// wake ten times as often, and there are more blocks). A node without peers
+// is unaffected.
+const PeerGossipSleep = 10 * time.Millisecond
+
+// applyConsensusTiming writes shiplog's consensus timing into cfg.
+func applyConsensusTiming(cfg *cmtcfg.Config) {
+	cfg.Consensus.TimeoutCommit = BlockInterval
+	cfg.Consensus.PeerGossipSleepDuration = PeerGossipSleep
+}
+
 // cometConfig is CometBFT's default with shiplog's choices.
 func cometConfig() *cmtcfg.Config {
 	cfg := cmtcfg.DefaultConfig()
-	cfg.Consensus.TimeoutCommit = BlockInterval
+	applyConsensusTiming(cfg)
 	// Transactions are indexed by hash and by the attributes appConfig
 	// lists in index-events.
 	cfg.TxIndex.Indexer = "kv"

@@ -297,7 +297,7 @@ func writeNodeConfigs(nd LocalnetNode, listen string, advertise bool, chainID, p
 	conf.P2P.PersistentPeers = peers
 	conf.P2P.AddrBookStrict = false
 	conf.P2P.AllowDuplicateIP = true
-	conf.Consensus.TimeoutCommit = BlockInterval
+	applyConsensusTiming(conf)
 	if err := conf.ValidateBasic(); err != nil {
 		return err
 	}
