@@ -28,7 +28,8 @@ func run(t *testing.T, home string, args ...string) error {
 
 // TestInitWritesShiplogDefaults: `shiplogd init` gives the dev chain id, a
 // finite block gas limit, ed25519 validator keys, a 500 ms block interval,
-// 10 ms consensus gossip sleeps and the app.toml defaults (pebble, no fees, loopback REST and gRPC).
+// 10 ms consensus gossip sleeps and the app.toml defaults (pebble, no fees,
+// loopback REST and gRPC).
 func TestInitWritesShiplogDefaults(t *testing.T) {
 	home := t.TempDir()
 	require.NoError(t, run(t, home, "init", "node-1"))
