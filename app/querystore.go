@@ -21,8 +21,7 @@ import (
 // a point query's CPU. Here the latest version is the one the root store
 // wrote to the database at its last commit, and the view of it is kept: a
 // query gets its own cache layer over the version's read-only trees, as
-// before. Any other version, and any store with a state listener, is
-// served by the root store as before.
+// before. Any other version is served by the root store as before.
 type QueryMultiStore struct {
 	*rootmulti.Store
 	db dbm.DB
@@ -60,10 +59,23 @@ func (q *QueryMultiStore) CacheMultiStoreWithVersion(version int64) (storetypes.
 	return cachemulti.NewStore(stores), nil
 }
 
+// KeptVersion is the version whose view is kept, 0 before the first
+// query of the latest version.
+func (q *QueryMultiStore) KeptVersion() int64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.version
+}
+
 // view returns the read-only stores of version, building them when the
 // kept view is of another version, or false when the root store must
-// build the view itself: a store with a state listener (which the root
-// store wires into every view) or one without this version.
+// build the view itself: a store without this version.
+//
+// The root store also wraps the stores that have state listeners (the
+// deployments store, for the node-local index) so that the listeners see
+// what a branch writes back. A query's branch is never written back, so
+// the view leaves them out; with them, no query on a node with the index
+// was served from the kept view.
 func (q *QueryMultiStore) view(version int64) (map[storetypes.StoreKey]storetypes.CacheWrapper, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -73,9 +85,6 @@ func (q *QueryMultiStore) view(version int64) (map[storetypes.StoreKey]storetype
 	byName := q.StoreKeysByName()
 	stores := make(map[storetypes.StoreKey]storetypes.CacheWrapper, len(byName))
 	for _, key := range byName {
-		if q.ListeningEnabled(key) {
-			return nil, false
-		}
 		store := q.GetStore(key)
 		tree, ok := store.(*iavl.Store)
 		if !ok {

@@ -50,22 +50,32 @@ func TestQueryMultiStoreServesWhatTheRootStoreWould(t *testing.T) {
 		return c.app.LastBlockHeight()
 	}
 
+	// The node-local index listens to the deployments store, as on a node.
+	deployments := c.app.GetKey(deploymentstypes.StoreKey)
+	require.True(t, rs.ListeningEnabled(deployments))
+
 	first := record("query-1")
 	atFirst := view(rs, first)
+	require.Zero(t, qms.KeptVersion())
 	require.Equal(t, atFirst, view(qms, first))
+	require.Equal(t, first, qms.KeptVersion(), "served from a kept view")
 	require.Equal(t, atFirst, view(qms, first), "the kept view, again")
 
 	second := record("query-2")
 	atSecond := view(rs, second)
 	require.Greater(t, len(atSecond), len(atFirst))
 	require.Equal(t, atSecond, view(qms, second), "a new block, a new view")
+	require.Equal(t, second, qms.KeptVersion())
 	require.Equal(t, atFirst, view(qms, first), "an older version, from the root store")
+	require.Equal(t, second, qms.KeptVersion(), "the latest version's view stays")
 
-	// A query's writes stay in its own branch.
+	// A query's writes stay in its own branch, and the index's listener
+	// never sees them.
 	ms, err := qms.CacheMultiStoreWithVersion(second)
 	require.NoError(t, err)
-	ms.GetKVStore(c.app.GetKey(deploymentstypes.StoreKey)).Set([]byte{0xff}, []byte("scratch"))
+	ms.GetKVStore(deployments).Set([]byte{0xff}, []byte("scratch"))
 	require.Equal(t, atSecond, view(qms, second))
+	require.Empty(t, rs.PopStateCache())
 
 	_, err = qms.CacheMultiStoreWithVersion(second + 1)
 	require.Error(t, err, "a version not yet committed")
