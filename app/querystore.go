@@ -74,8 +74,8 @@ func (q *QueryMultiStore) KeptVersion() int64 {
 // The root store also wraps the stores that have state listeners (the
 // deployments store, for the node-local index) so that the listeners see
 // what a branch writes back. A query's branch is never written back, so
-// the view leaves them out; with them, no query on a node with the index
-// was served from the kept view.
+// the view leaves that wrapping out, which is what lets a node with the
+// index serve its queries from the kept view at all.
 func (q *QueryMultiStore) view(version int64) (map[storetypes.StoreKey]storetypes.CacheWrapper, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
