@@ -16,3 +16,11 @@ func (c *SignatureCache) AliasSignatureEntry(chainID string, from, to []byte, ac
 	c.add(txCacheKey(chainID, to), shifted)
 	return true
 }
+
+// KeptVersion is the version whose view q keeps, 0 before the first query
+// of the latest version, so tests can tell the kept view served a query.
+func (q *QueryMultiStore) KeptVersion() int64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.version
+}

@@ -59,14 +59,6 @@ func (q *QueryMultiStore) CacheMultiStoreWithVersion(version int64) (storetypes.
 	return cachemulti.NewStore(stores), nil
 }
 
-// KeptVersion is the version whose view is kept, 0 before the first
-// query of the latest version.
-func (q *QueryMultiStore) KeptVersion() int64 {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return q.version
-}
-
 // view returns the read-only stores of version, building them when the
 // kept view is of another version, or false when the root store must
 // build the view itself: a store without this version.
