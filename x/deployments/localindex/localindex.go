@@ -85,7 +85,14 @@ type Index struct {
 	// maxID is the highest id indexed: a higher id is a new record, which
 	// has no entries to remove, so its update skips the read.
 	maxID uint64
+	// deployers keeps decoded deployer addresses: a block's records come
+	// from a few members, and bech32 decoding was a third of indexing one.
+	// Guarded by mu; emptied when it reaches maxCachedDeployers.
+	deployers map[string][]byte
 }
+
+// maxCachedDeployers bounds Index.deployers.
+const maxCachedDeployers = 1024
 
 // addressDecoder turns a record's bech32 deployer into address bytes.
 type addressDecoder interface {
@@ -287,10 +294,7 @@ type attrs struct {
 }
 
 func (idx *Index) attrsOf(d types.Deployment) attrs {
-	// A deployer that does not decode (only a corrupt record) is indexed
-	// under no address rather than failing the block's commit.
-	deployer, _ := idx.addresses.StringToBytes(d.Deployer)
-	a := attrs{status: int32(d.Status), env: d.Environment, deployer: deployer}
+	a := attrs{status: int32(d.Status), env: d.Environment, deployer: idx.deployerBytes(d.Deployer)}
 	for _, art := range d.Artifacts {
 		if !slices.Contains(a.digests, art.Digest) {
 			a.digests = append(a.digests, art.Digest)
@@ -300,6 +304,25 @@ func (idx *Index) attrsOf(d types.Deployment) attrs {
 		a.succeeded = timeKey(at)
 	}
 	return a
+}
+
+// deployerBytes decodes a record's deployer. One that does not decode (only
+// a corrupt record) is indexed under no address rather than failing the
+// block's commit. The caller holds mu; the bytes are shared, not to be
+// changed.
+func (idx *Index) deployerBytes(deployer string) []byte {
+	if bz, ok := idx.deployers[deployer]; ok {
+		return bz
+	}
+	bz, err := idx.addresses.StringToBytes(deployer)
+	if err != nil {
+		return nil
+	}
+	if idx.deployers == nil || len(idx.deployers) >= maxCachedDeployers {
+		idx.deployers = make(map[string][]byte)
+	}
+	idx.deployers[deployer] = bz
+	return bz
 }
 
 // encode writes the attributes as length-prefixed fields: status (4

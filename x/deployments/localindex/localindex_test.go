@@ -391,3 +391,34 @@ func TestOtherLayoutIsRebuilt(t *testing.T) {
 	err := old.Succeeded(time.Unix(0, 0), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), func(time.Time, uint64) (bool, error) { return false, nil })
 	require.ErrorContains(t, err, "malformed success entry")
 }
+
+// TestDeployersBeyondTheDecodedCache: the index keeps decoded deployer
+// addresses for a bounded number of members; more members than it keeps,
+// in one block and over several, are each listed under their own address,
+// and a deployer that does not decode is indexed under none.
+func TestDeployersBeyondTheDecodedCache(t *testing.T) {
+	const members = 1500 // more than the index keeps decoded
+	c := newChain(t)
+	drain := lister(t)
+	idx := open(t, dbm.NewMemDB(), c)
+	member := func(i int) sdk.AccAddress {
+		return binary.BigEndian.AppendUint32(bytes.Repeat([]byte{7}, 16), uint32(i))
+	}
+	var block []*storetypes.StoreKVPair
+	for i := range 2 * members {
+		// Each member twice, in a different block the second time.
+		a := member(i % members)
+		s, err := ac.BytesToString(a)
+		require.NoError(t, err)
+		block = append(block, c.write(types.Deployment{Id: uint64(i + 1), Environment: "prod", Deployer: s}))
+		if len(block) == 700 {
+			c.commit(idx, block...)
+			block = nil
+		}
+	}
+	c.commit(idx, append(block, c.write(types.Deployment{Id: 2*members + 1, Environment: "prod", Deployer: "not-an-address"}))...)
+	for i := range members {
+		require.Equal(t, []uint64{uint64(members + i + 1), uint64(i + 1)}, drain(idx.Deployer(member(i), math.MaxUint64)), "member %d", i)
+	}
+	require.Len(t, drain(idx.Environment("prod", math.MaxUint64)), 2*members+1)
+}

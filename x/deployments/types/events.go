@@ -41,7 +41,18 @@ func (e *EventDeploymentRecorded) ToEvent() sdk.Event {
 }
 
 // jsonString encodes s as jsonpb does (encoding/json, HTML-safe escapes).
+// Names, versions, addresses and digests are nearly always printable ASCII
+// that needs no escape: those are quoted as they are, without the encoder.
 func jsonString(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return jsonEscaped(s)
+		}
+	}
+	return `"` + s + `"`
+}
+
+func jsonEscaped(s string) string {
 	bz, err := json.Marshal(s)
 	if err != nil { // a Go string always encodes
 		panic(err)

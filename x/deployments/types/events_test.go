@@ -33,6 +33,11 @@ func TestEventDeploymentRecordedToEvent(t *testing.T) {
 			Status: types.DeploymentStatus(99), Strategy: types.Strategy(-3),
 		},
 		"empty digest list": {ArtifactDigests: []string{}},
+		// Each byte at the edges of what is quoted without the encoder.
+		"one escape each": {
+			Service: "a<", Environment: "a>", Version: "a&", Deployer: `a"`, OrganizationId: `a\`,
+			ExternalId: "a\x7f", ArtifactDigests: []string{"\x1f", " ~", "a\u00e9", "a\u2029"},
+		},
 	}
 	for name, ev := range cases {
 		t.Run(name, func(t *testing.T) {
