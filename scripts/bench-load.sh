@@ -225,16 +225,18 @@ run_localnet4() { # label, batch, [rate, seconds]
 }
 
 run_kvstore() {
-  local home="$DIR/kvstore" count before after pid json records peak interval
+  local home="$DIR/kvstore" count before after pid json records peak pause wait
   [ -x "$COMET" ] || go build -o "$COMET" github.com/cometbft/cometbft/cmd/cometbft
   "$COMET" init --home "$home" >/dev/null 2>&1
-  # The same block interval as a new shiplog node, and loopback listeners.
+  # The same block timing as a new shiplog node, and loopback listeners.
   "$BIN" init probe --home "$DIR/probe" >/dev/null 2>&1
-  interval=$(grep '^timeout_commit = ' "$DIR/probe/config/config.toml")
+  pause=$(grep '^timeout_commit = ' "$DIR/probe/config/config.toml")
+  wait=$(grep '^create_empty_blocks_interval = ' "$DIR/probe/config/config.toml")
   sed -i \
     -e "s|^laddr = \"tcp://127.0.0.1:26657\"|laddr = \"tcp://127.0.0.1:$((BASE + 1))\"|" \
     -e "s|^laddr = \"tcp://0.0.0.0:26656\"|laddr = \"tcp://127.0.0.1:$BASE\"|" \
-    -e "s|^timeout_commit = .*|$interval|" \
+    -e "s|^timeout_commit = .*|$pause|" \
+    -e "s|^create_empty_blocks_interval = .*|$wait|" \
     "$home/config/config.toml"
   "$COMET" start --home "$home" --proxy_app kvstore --log_level error >"$home.log" 2>&1 &
   pid=$!

@@ -28,7 +28,8 @@ func TestFifthValidatorJoinsAndLeaves(t *testing.T) {
 	ln := NewLocalnet(t, 4)
 	// CometBFT's state sync keeps asking for the snapshot it chose, so each
 	// must outlive discovery (15 s) and the restore: 12 snapshots 10 blocks
-	// apart keep the oldest for about a minute at 500 ms blocks.
+	// apart keep the oldest for about a minute at an idle chain's block
+	// every half second.
 	for _, n := range ln.Nodes {
 		setAppToml(t, n.Home, map[string]string{"snapshot-interval": "10", "snapshot-keep-recent": "12"})
 	}

@@ -27,8 +27,8 @@ func run(t *testing.T, home string, args ...string) error {
 }
 
 // TestInitWritesShiplogDefaults: `shiplogd init` gives the dev chain id, a
-// finite block gas limit, ed25519 validator keys, a 500 ms block interval,
-// 10 ms consensus gossip sleeps and the app.toml defaults (pebble, no fees,
+// finite block gas limit, ed25519 validator keys, a 250 ms pause after each
+// commit and 250 ms more before an empty block, 10 ms consensus gossip sleeps and the app.toml defaults (pebble, no fees,
 // loopback REST and gRPC).
 func TestInitWritesShiplogDefaults(t *testing.T) {
 	home := t.TempDir()
@@ -43,7 +43,9 @@ func TestInitWritesShiplogDefaults(t *testing.T) {
 
 	cometToml, err := os.ReadFile(filepath.Join(home, "config", "config.toml"))
 	require.NoError(t, err)
-	require.Contains(t, string(cometToml), `timeout_commit = "500ms"`)
+	require.Contains(t, string(cometToml), `timeout_commit = "250ms"`)
+	require.Contains(t, string(cometToml), `create_empty_blocks = true`)
+	require.Contains(t, string(cometToml), `create_empty_blocks_interval = "250ms"`)
 	require.Contains(t, string(cometToml), `peer_gossip_sleep_duration = "10ms"`)
 
 	appToml, err := os.ReadFile(filepath.Join(home, "config", "app.toml"))
