@@ -28,8 +28,9 @@ func run(t *testing.T, home string, args ...string) error {
 
 // TestInitWritesShiplogDefaults: `shiplogd init` gives the dev chain id, a
 // finite block gas limit, ed25519 validator keys, a 250 ms pause after each
-// commit and 250 ms more before an empty block, 10 ms consensus gossip sleeps and the app.toml defaults (pebble, no fees,
-// loopback REST and gRPC).
+// commit and up to 250 ms more before an empty block, 10 ms consensus
+// gossip sleeps and the app.toml defaults (pebble, no fees, loopback REST
+// and gRPC).
 func TestInitWritesShiplogDefaults(t *testing.T) {
 	home := t.TempDir()
 	require.NoError(t, run(t, home, "init", "node-1"))
