@@ -27,8 +27,9 @@
 # keeps five memtables' worth) that fill once and then stay, so disk per
 # record is the growth after them. BENCH_WARMUP_SETTLE (0) more blocks then
 # pass before the measured run: 120 lets pruning (keep 100, every 10) remove
-# the warm-up's versions first, which otherwise happens about 75 s into a
-# run with 500 ms blocks, on every node at once.
+# the warm-up's versions first, which otherwise happened about 75 s into a
+# run with 500 ms blocks (sooner now that blocks under load come 250 ms
+# after a commit), on every node at once.
 #
 # Disk per record is reported twice:
 #   run/rec   growth of the data folder during the run, measured 2 s after it
@@ -225,18 +226,18 @@ run_localnet4() { # label, batch, [rate, seconds]
 }
 
 run_kvstore() {
-  local home="$DIR/kvstore" count before after pid json records peak pause wait
+  local home="$DIR/kvstore" count before after pid json records peak pause empty_wait
   [ -x "$COMET" ] || go build -o "$COMET" github.com/cometbft/cometbft/cmd/cometbft
   "$COMET" init --home "$home" >/dev/null 2>&1
   # The same block timing as a new shiplog node, and loopback listeners.
   "$BIN" init probe --home "$DIR/probe" >/dev/null 2>&1
   pause=$(grep '^timeout_commit = ' "$DIR/probe/config/config.toml")
-  wait=$(grep '^create_empty_blocks_interval = ' "$DIR/probe/config/config.toml")
+  empty_wait=$(grep '^create_empty_blocks_interval = ' "$DIR/probe/config/config.toml")
   sed -i \
     -e "s|^laddr = \"tcp://127.0.0.1:26657\"|laddr = \"tcp://127.0.0.1:$((BASE + 1))\"|" \
     -e "s|^laddr = \"tcp://0.0.0.0:26656\"|laddr = \"tcp://127.0.0.1:$BASE\"|" \
     -e "s|^timeout_commit = .*|$pause|" \
-    -e "s|^create_empty_blocks_interval = .*|$wait|" \
+    -e "s|^create_empty_blocks_interval = .*|$empty_wait|" \
     "$home/config/config.toml"
   "$COMET" start --home "$home" --proxy_app kvstore --log_level error >"$home.log" 2>&1 &
   pid=$!

@@ -26,7 +26,7 @@ import (
 // flat out, 1,320 records/s against 1,300 (p50 0.39 s against 0.61); four
 // validators at 600 records/s, p50 0.37 s against 0.54 and p99 2.2 s
 // against 1.9 (a tail that varies more between runs than that), for 10%
-// more CPU. A 100 ms pause halved p50 again but cost one validator 7% of
+// more CPU. A 100 ms pause halved p50 again but cost one validator 7-14% of
 // its flat-out rate and four validators 20-30% more CPU, and at 20
 // transactions/s made 9 blocks a second; skipping the pause once every
 // precommit is in (skip_timeout_commit) made two blocks per transaction.
