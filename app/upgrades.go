@@ -26,6 +26,12 @@ const UpgradeLocalDigestIndex = "v3-local-digest-index"
 // an earlier one takes it here too.
 const UpgradeFrozenPairs = "v4-frozen-pairs"
 
+// UpgradeSucceededRecordGas changes no state: from it on, recording a
+// deployment as succeeded makes it current without reading the current one,
+// which uses less gas. Gas is part of every transaction's result, so
+// validators switch binaries at one height.
+const UpgradeSucceededRecordGas = "v5-succeeded-record-gas"
+
 // registerUpgradeHandlers tells x/upgrade what each named upgrade does. A
 // handler runs the modules' registered migrations from the versions the
 // chain's state records.
@@ -33,7 +39,7 @@ func (app *App) registerUpgradeHandlers() {
 	runMigrations := func(ctx context.Context, _ upgradetypes.Plan, fromVM module.VersionMap) (module.VersionMap, error) {
 		return app.ModuleManager.RunMigrations(ctx, app.configurator, fromVM)
 	}
-	for _, name := range []string{UpgradeLocalDeploymentsIndex, UpgradeLocalDigestIndex, UpgradeFrozenPairs} {
+	for _, name := range []string{UpgradeLocalDeploymentsIndex, UpgradeLocalDigestIndex, UpgradeFrozenPairs, UpgradeSucceededRecordGas} {
 		app.UpgradeKeeper.SetUpgradeHandler(name, runMigrations)
 	}
 }

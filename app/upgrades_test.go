@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"cosmossdk.io/collections"
+	"cosmossdk.io/core/header"
 
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	dbm "github.com/cosmos/cosmos-db"
@@ -49,4 +50,26 @@ func TestUpgradeFrozenPairsKeepsTheFreeze(t *testing.T) {
 	res = c.nextBlock(c.signTx(c.admin, nil, recordMsg(addr(c.admin), "ci-1")))
 	require.Equal(t, incidentstypes.ErrDeployFrozen.ABCICode(), res.TxResults[0].Code, res.TxResults[0].Log)
 	require.Equal(t, incidentstypes.ErrDeployFrozen.Codespace(), res.TxResults[0].Codespace)
+}
+
+// The upgrade v5-succeeded-record-gas changes only the gas of recording a
+// succeeded deployment: its handler runs no migration, every module keeps
+// its version, and the upgrade is recorded as done at its height.
+func TestUpgradeSucceededRecordGasKeepsState(t *testing.T) {
+	c := newChain(t, dbm.NewMemDB())
+	c.initChain(c.genesis())
+	c.nextBlock()
+	require.True(t, c.app.UpgradeKeeper.HasHandler(app.UpgradeSucceededRecordGas))
+
+	ctx := c.app.NewUncachedContext(false, cmtproto.Header{Height: c.height + 1, Time: c.time}).
+		WithHeaderInfo(header.Info{Height: c.height + 1, Time: c.time}) // where x/upgrade reads the done height
+	before, err := c.app.UpgradeKeeper.GetModuleVersionMap(ctx)
+	require.NoError(t, err)
+	require.NoError(t, c.app.UpgradeKeeper.ApplyUpgrade(ctx, upgradetypes.Plan{Name: app.UpgradeSucceededRecordGas, Height: c.height + 1}))
+	after, err := c.app.UpgradeKeeper.GetModuleVersionMap(ctx)
+	require.NoError(t, err)
+	require.Equal(t, before, after)
+	done, err := c.app.UpgradeKeeper.GetDoneHeight(ctx, app.UpgradeSucceededRecordGas)
+	require.NoError(t, err)
+	require.Equal(t, c.height+1, done)
 }

@@ -225,6 +225,29 @@ func TestCurrentRule(t *testing.T) {
 	require.Equal(t, b, f.current(t, "api", "prod"))
 }
 
+// A deployment recorded as succeeded becomes current without reading the
+// current one (software upgrade v5-succeeded-record-gas): recording it costs
+// the same gas whether its pair has a current deployment or not.
+func TestSucceededRecordGasIgnoresCurrent(t *testing.T) {
+	f := newFixture(t)
+	other := validMsg(f.deployer)
+	other.Service = "web"
+	f.record(t, other) // the id sequence exists: every record below reads it alike
+	m := validMsg(f.deployer)
+	m.Status = types.DEPLOYMENT_STATUS_SUCCEEDED
+	gasOf := func() (uint64, uint64) {
+		ctx := f.ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
+		res, err := f.msgs.RecordDeployment(ctx, m)
+		require.NoError(t, err)
+		return res.Id, ctx.GasMeter().GasConsumed()
+	}
+	first, firstGas := gasOf()
+	require.Equal(t, first, f.current(t, "api", "prod"))
+	second, secondGas := gasOf()
+	require.Equal(t, second, f.current(t, "api", "prod"))
+	require.Equal(t, firstGas, secondGas, "recording beside a current deployment read it")
+}
+
 func (f *fixture) current(t testing.TB, service, env string) uint64 {
 	t.Helper()
 	res, err := f.queries.Current(f.ctx, &types.QueryCurrentRequest{Service: service, Environment: env})
