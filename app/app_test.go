@@ -57,8 +57,9 @@ func newChain(t *testing.T, db dbm.DB) *chain {
 	return newChainWithOptions(t, db, nil)
 }
 
-// newChainWithOptions is newChain with app.toml options set.
-func newChainWithOptions(t *testing.T, db dbm.DB, opts map[string]any) *chain {
+// newChainWithOptions is newChain with app.toml options and more BaseApp
+// options set.
+func newChainWithOptions(t *testing.T, db dbm.DB, opts map[string]any, baseOpts ...func(*baseapp.BaseApp)) *chain {
 	t.Helper()
 	c := &chain{
 		t: t, db: db, time: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC),
@@ -71,7 +72,7 @@ func newChainWithOptions(t *testing.T, db dbm.DB, opts map[string]any) *chain {
 	for k, v := range opts {
 		appOpts[k] = v
 	}
-	c.app = app.New(log.NewNopLogger(), db, true, appOpts, baseapp.SetChainID(chainID))
+	c.app = app.New(log.NewNopLogger(), db, true, appOpts, append(baseOpts, baseapp.SetChainID(chainID))...)
 	return c
 }
 

@@ -6,6 +6,7 @@ import (
 	"cosmossdk.io/log/v2"
 	cmtcfg "github.com/cometbft/cometbft/config"
 	dbm "github.com/cosmos/cosmos-db"
+	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/debug"
 	"github.com/cosmos/cosmos-sdk/client/flags"
@@ -18,6 +19,7 @@ import (
 	authcmd "github.com/cosmos/cosmos-sdk/x/auth/client/cli"
 	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
+	"github.com/spf13/cast"
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
@@ -131,7 +133,12 @@ func txCmd() *cobra.Command {
 }
 
 func newApp(logger log.Logger, db dbm.DB, appOpts servertypes.AppOptions) servertypes.Application {
-	return app.New(logger, db, true, appOpts, server.DefaultBaseappOptions(appOpts)...)
+	opts := server.DefaultBaseappOptions(appOpts)
+	if cast.ToBool(appOpts.Get(server.FlagInterBlockCache)) {
+		// Replaces the SDK's cache, set by the options above.
+		opts = append(opts, baseapp.SetInterBlockCache(app.NewInterBlockCache()))
+	}
+	return app.New(logger, db, true, appOpts, opts...)
 }
 
 func appExport(logger log.Logger, db dbm.DB, height int64, forZeroHeight bool,
