@@ -228,7 +228,9 @@ func noPreviousRecord() (types.Deployment, error) { return types.Deployment{}, c
 // deployment of its service and environment unless the current one became
 // succeeded later. "Later" is (updated_height, id): within one block the
 // larger id wins. The rule only reads stored records, so InitGenesis rebuilds
-// exactly the map live updates produce.
+// exactly the map live updates produce. Status updates and InitGenesis apply
+// it; RecordDeployment sets a new succeeded record directly, since a new
+// record always wins it.
 func (k Keeper) updateCurrent(ctx context.Context, d types.Deployment) error {
 	key := collections.Join(d.Service, d.Environment)
 	curID, err := k.Current.Get(ctx, key)
