@@ -4,10 +4,18 @@ BUILDDIR ?= $(CURDIR)/build
 BINARY   := $(BUILDDIR)/shiplogd
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT   := $(shell git rev-parse HEAD 2>/dev/null)
+# libsecp256k1_sdk: the SDK verifies secp256k1 signatures with the C
+# library libsecp256k1 (built from the SDK's sources by cgo, so a C compiler
+# is needed) instead of pure Go: a check takes 104 us instead of 253, and one
+# validator commits about 12% more single-record transactions a second.
+# `make build BUILD_TAGS=` builds the pure-Go verifier, which accepts the
+# same transactions (see app/canonicalsig.go).
+BUILD_TAGS ?= libsecp256k1_sdk
 LDFLAGS  := -X github.com/cosmos/cosmos-sdk/version.Name=shiplog \
             -X github.com/cosmos/cosmos-sdk/version.AppName=shiplogd \
             -X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
-            -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
+            -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT) \
+            -X github.com/cosmos/cosmos-sdk/version.BuildTags=$(BUILD_TAGS)
 GO_TEST_TIMEOUT ?= 25m
 
 .PHONY: all build install run clean-dev test test-unit test-system lint proto-gen bench bench-state bench-load bench-nab localnet-start localnet-stop localnet-status localnet-clean
@@ -15,10 +23,10 @@ GO_TEST_TIMEOUT ?= 25m
 all: build
 
 build:
-	go build -ldflags '$(LDFLAGS)' -o $(BINARY) ./cmd/shiplogd
+	go build -tags '$(BUILD_TAGS)' -ldflags '$(LDFLAGS)' -o $(BINARY) ./cmd/shiplogd
 
 install:
-	go install -ldflags '$(LDFLAGS)' ./cmd/shiplogd
+	go install -tags '$(BUILD_TAGS)' -ldflags '$(LDFLAGS)' ./cmd/shiplogd
 
 ## run: single-node dev chain in ./.shiplog-dev (created on first use)
 run: build
@@ -32,15 +40,15 @@ clean-dev:
 test: test-unit test-system
 
 test-unit:
-	go test -count=1 -timeout $(GO_TEST_TIMEOUT) ./...
+	go test -tags '$(BUILD_TAGS)' -count=1 -timeout $(GO_TEST_TIMEOUT) ./...
 
 test-system: build
-	SHIPLOGD=$(BINARY) go test -count=1 -timeout $(GO_TEST_TIMEOUT) -tags system ./testnet/...
+	SHIPLOGD=$(BINARY) go test -count=1 -timeout $(GO_TEST_TIMEOUT) -tags 'system $(BUILD_TAGS)' ./testnet/...
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt needed'; exit 1; }
-	go vet ./...
-	go vet -tags system ./testnet/...
+	go vet -tags '$(BUILD_TAGS)' ./...
+	go vet -tags 'system $(BUILD_TAGS)' ./testnet/...
 
 ## proto-gen: regenerate *.pb.go and *.pb.gw.go offline from proto/
 proto-gen:
@@ -53,7 +61,7 @@ bench: bench-state bench-load
 ## FinalizeBlock and Commit on pebble, CheckTx cost, a filtered list over
 ## 10,000 records)
 bench-state:
-	go test -run '^$$' -bench . -benchmem -benchtime 3000x ./app/
+	go test -tags '$(BUILD_TAGS)' -run '^$$' -bench . -benchmem -benchtime 3000x ./app/
 
 ## bench-load: real nodes on loopback under `shiplogd bench load`: one
 ## validator (single and batched records), four validators, and CometBFT's

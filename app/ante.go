@@ -57,6 +57,7 @@ func NewAnteHandler(opts AnteOptions) (sdk.AnteHandler, error) {
 		// every transaction's result, twice, they were about 200 bytes per
 		// single-record transaction. The signatures are in the transaction.
 		withoutTxEvents{ante.NewSetPubKeyDecorator(opts.AccountKeeper)},
+		NewCanonicalSignatures(opts.AccountKeeper),
 		ante.NewValidateSigCountDecorator(opts.AccountKeeper),
 		ante.NewSigGasConsumeDecorator(opts.AccountKeeper, ante.DefaultSigVerificationGasConsumer),
 	)

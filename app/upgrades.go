@@ -32,6 +32,13 @@ const UpgradeFrozenPairs = "v4-frozen-pairs"
 // validators switch binaries at one height.
 const UpgradeSucceededRecordGas = "v5-succeeded-record-gas"
 
+// UpgradeCanonicalSignatures changes no state: from it on, a secp256k1
+// signature whose r or s is not below the group order is refused
+// (CanonicalSignatures), and shiplogd verifies signatures with
+// libsecp256k1, which refuses them too. The SDK's pure-Go verifier accepted
+// some, so validators switch binaries at one height.
+const UpgradeCanonicalSignatures = "v6-canonical-signatures"
+
 // registerUpgradeHandlers tells x/upgrade what each named upgrade does. A
 // handler runs the modules' registered migrations from the versions the
 // chain's state records.
@@ -39,7 +46,7 @@ func (app *App) registerUpgradeHandlers() {
 	runMigrations := func(ctx context.Context, _ upgradetypes.Plan, fromVM module.VersionMap) (module.VersionMap, error) {
 		return app.ModuleManager.RunMigrations(ctx, app.configurator, fromVM)
 	}
-	for _, name := range []string{UpgradeLocalDeploymentsIndex, UpgradeLocalDigestIndex, UpgradeFrozenPairs, UpgradeSucceededRecordGas} {
+	for _, name := range []string{UpgradeLocalDeploymentsIndex, UpgradeLocalDigestIndex, UpgradeFrozenPairs, UpgradeSucceededRecordGas, UpgradeCanonicalSignatures} {
 		app.UpgradeKeeper.SetUpgradeHandler(name, runMigrations)
 	}
 }

@@ -52,24 +52,29 @@ func TestUpgradeFrozenPairsKeepsTheFreeze(t *testing.T) {
 	require.Equal(t, incidentstypes.ErrDeployFrozen.Codespace(), res.TxResults[0].Codespace)
 }
 
-// The upgrade v5-succeeded-record-gas changes only the gas of recording a
-// succeeded deployment: its handler runs no migration, every module keeps
-// its version, and the upgrade is recorded as done at its height.
-func TestUpgradeSucceededRecordGasKeepsState(t *testing.T) {
-	c := newChain(t, dbm.NewMemDB())
-	c.initChain(c.genesis())
-	c.nextBlock()
-	require.True(t, c.app.UpgradeKeeper.HasHandler(app.UpgradeSucceededRecordGas))
+// The upgrades v5-succeeded-record-gas (the gas of recording a succeeded
+// deployment) and v6-canonical-signatures (which signatures are accepted)
+// change rules, not state: each handler runs no migration, every module
+// keeps its version, and the upgrade is recorded as done at its height.
+func TestRuleOnlyUpgradesKeepState(t *testing.T) {
+	for _, name := range []string{app.UpgradeSucceededRecordGas, app.UpgradeCanonicalSignatures} {
+		t.Run(name, func(t *testing.T) {
+			c := newChain(t, dbm.NewMemDB())
+			c.initChain(c.genesis())
+			c.nextBlock()
+			require.True(t, c.app.UpgradeKeeper.HasHandler(name))
 
-	ctx := c.app.NewUncachedContext(false, cmtproto.Header{Height: c.height + 1, Time: c.time}).
-		WithHeaderInfo(header.Info{Height: c.height + 1, Time: c.time}) // where x/upgrade reads the done height
-	before, err := c.app.UpgradeKeeper.GetModuleVersionMap(ctx)
-	require.NoError(t, err)
-	require.NoError(t, c.app.UpgradeKeeper.ApplyUpgrade(ctx, upgradetypes.Plan{Name: app.UpgradeSucceededRecordGas, Height: c.height + 1}))
-	after, err := c.app.UpgradeKeeper.GetModuleVersionMap(ctx)
-	require.NoError(t, err)
-	require.Equal(t, before, after)
-	done, err := c.app.UpgradeKeeper.GetDoneHeight(ctx, app.UpgradeSucceededRecordGas)
-	require.NoError(t, err)
-	require.Equal(t, c.height+1, done)
+			ctx := c.app.NewUncachedContext(false, cmtproto.Header{Height: c.height + 1, Time: c.time}).
+				WithHeaderInfo(header.Info{Height: c.height + 1, Time: c.time}) // where x/upgrade reads the done height
+			before, err := c.app.UpgradeKeeper.GetModuleVersionMap(ctx)
+			require.NoError(t, err)
+			require.NoError(t, c.app.UpgradeKeeper.ApplyUpgrade(ctx, upgradetypes.Plan{Name: name, Height: c.height + 1}))
+			after, err := c.app.UpgradeKeeper.GetModuleVersionMap(ctx)
+			require.NoError(t, err)
+			require.Equal(t, before, after)
+			done, err := c.app.UpgradeKeeper.GetDoneHeight(ctx, name)
+			require.NoError(t, err)
+			require.Equal(t, c.height+1, done)
+		})
+	}
 }
