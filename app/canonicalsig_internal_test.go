@@ -12,6 +12,8 @@ import (
 	kmultisig "github.com/cosmos/cosmos-sdk/crypto/keys/multisig"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 )
 
@@ -175,4 +177,14 @@ func TestCanonicalSignatureInMultisig(t *testing.T) {
 	nested := signed([]bool{false, true}, signed([]bool{true, false, true}, single(bad), single(good)))
 	require.ErrorContains(t, canonicalSignature(outer, nested), "multisig key 1: multisig key 0: secp256k1 signature's s")
 	require.ErrorContains(t, canonicalSignature(secp256k1.GenPrivKey().PubKey(), single(append(groupOrder[:], good[32:]...))), "r is not below")
+}
+
+// unsignedTx has no signatures to read.
+type unsignedTx struct{ sdk.Tx }
+
+// A transaction that cannot carry signatures is refused as undecodable.
+func TestCanonicalSignaturesNeedASignedTransaction(t *testing.T) {
+	_, err := NewCanonicalSignatures(nil).AnteHandle(sdk.Context{}, unsignedTx{}, false, nil)
+	require.ErrorIs(t, err, sdkerrors.ErrTxDecode)
+	require.ErrorContains(t, err, "not a signed transaction")
 }
