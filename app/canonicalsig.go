@@ -31,7 +31,9 @@ import (
 // transactions. An honest signer never produces such an encoding.
 //
 // It goes after SetPubKeyDecorator, whose keys it reads, and before the
-// signature checks; it consumes no gas.
+// signature checks; it consumes no gas. Like SigVerificationDecorator it
+// skips CometBFT's re-checks of mempool transactions after each block: the
+// encoding it judges is in the transaction bytes CheckTx already admitted.
 type CanonicalSignatures struct {
 	ak ante.AccountKeeper
 }
@@ -43,6 +45,9 @@ func NewCanonicalSignatures(ak ante.AccountKeeper) CanonicalSignatures {
 }
 
 func (d CanonicalSignatures) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, next sdk.AnteHandler) (sdk.Context, error) {
+	if ctx.IsReCheckTx() {
+		return next(ctx, tx, simulate)
+	}
 	sigTx, ok := tx.(authsigning.Tx)
 	if !ok {
 		return ctx, errorsmod.Wrap(sdkerrors.ErrTxDecode, "transaction is not a signed transaction")

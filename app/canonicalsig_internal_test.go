@@ -188,3 +188,13 @@ func TestCanonicalSignaturesNeedASignedTransaction(t *testing.T) {
 	require.ErrorIs(t, err, sdkerrors.ErrTxDecode)
 	require.ErrorContains(t, err, "not a signed transaction")
 }
+
+// A re-check after a block passes the transaction on without reading its
+// signatures: CheckTx judged the same bytes when it admitted them.
+func TestCanonicalSignaturesSkipReCheck(t *testing.T) {
+	passed := false
+	next := func(ctx sdk.Context, _ sdk.Tx, _ bool) (sdk.Context, error) { passed = true; return ctx, nil }
+	_, err := NewCanonicalSignatures(nil).AnteHandle(sdk.Context{}.WithIsReCheckTx(true), unsignedTx{}, false, next)
+	require.NoError(t, err)
+	require.True(t, passed)
+}
