@@ -14,6 +14,7 @@ import (
 	"time"
 
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+	coretypes "github.com/cometbft/cometbft/rpc/core/types"
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	sdkcrypto "github.com/cosmos/cosmos-sdk/crypto"
@@ -177,7 +178,7 @@ func runBenchLoad(cmd *cobra.Command, _ []string) error {
 			return err
 		}
 		start := time.Now()
-		txs, err = signRecordTxs(ctx, clientCtx, conn, chainID, signers, count, batch)
+		txs, err = signRecordTxs(ctx, clientCtx, conn, chainID, signers, count, batch, rate)
 		if err != nil {
 			return err
 		}
@@ -271,12 +272,10 @@ func loadBenchSigners(ctx context.Context, clientCtx client.Context, conn *grpc.
 // signRecordTxs pre-signs count unordered transactions, round robin over the
 // signers. Each record ships a distinct artifact digest. The gas limit is
 // the simulated gas of the first transaction plus a third.
-func signRecordTxs(ctx context.Context, clientCtx client.Context, conn *grpc.ClientConn, chainID string, signers []benchSigner, count, batch int) ([][]byte, error) {
+func signRecordTxs(ctx context.Context, clientCtx client.Context, conn *grpc.ClientConn, chainID string, signers []benchSigner, count, batch int, rate float64) ([][]byte, error) {
 	txCfg := clientCtx.TxConfig
-	// Unordered transactions are told apart by (signer, timeout): every
-	// transaction gets its own nanosecond.
-	timeoutBase := time.Now().Add(9 * time.Minute).Truncate(time.Second)
-	build := func(i int, gas uint64) ([]byte, error) {
+	timeoutBase := time.Now().Add(unorderedTimeoutAhead).Truncate(time.Second)
+	build := func(i int, gas uint64, timeout time.Time) ([]byte, error) {
 		s := signers[i%len(signers)]
 		records := make([]deploymentstypes.DeploymentRecord, batch)
 		for j := range records {
@@ -299,7 +298,7 @@ func signRecordTxs(ctx context.Context, clientCtx client.Context, conn *grpc.Cli
 		}
 		b.SetGasLimit(gas)
 		b.SetUnordered(true)
-		b.SetTimeoutTimestamp(timeoutBase.Add(time.Duration(i)))
+		b.SetTimeoutTimestamp(timeout)
 		sig := signing.SignatureV2{PubKey: s.key.PubKey(), Data: &signing.SingleSignatureData{SignMode: signing.SignMode_SIGN_MODE_DIRECT}}
 		if err := b.SetSignatures(sig); err != nil {
 			return nil, err
@@ -317,7 +316,8 @@ func signRecordTxs(ctx context.Context, clientCtx client.Context, conn *grpc.Cli
 		}
 		return txCfg.TxEncoder()(b.GetTx())
 	}
-	probe, err := build(count, 50_000_000)
+	// The probe's nonce (one past the run's) is only simulated, never stored.
+	probe, err := build(count, 50_000_000, unorderedTimeout(timeoutBase, count, 0))
 	if err != nil {
 		return nil, err
 	}
@@ -328,11 +328,33 @@ func signRecordTxs(ctx context.Context, clientCtx client.Context, conn *grpc.Cli
 	gas := sim.GasInfo.GasUsed * 4 / 3
 	txs := make([][]byte, count)
 	for i := range txs {
-		if txs[i], err = build(i, gas); err != nil {
+		if txs[i], err = build(i, gas, unorderedTimeout(timeoutBase, i, rate)); err != nil {
 			return nil, err
 		}
 	}
 	return txs, nil
+}
+
+// unorderedTimeoutAhead is how far after signing begins the generator's
+// unordered transactions time out; x/auth refuses a timeout more than 10
+// minutes after the latest block's time, and one already passed.
+const unorderedTimeoutAhead = 9 * time.Minute
+
+// unorderedTimeout is the timeout of transaction i of a run signed from
+// base (signing start + unorderedTimeoutAhead) for submission at rate
+// transactions per second (0: flat out). Unordered transactions are told
+// apart by (signer, timeout), so every transaction gets its own nanosecond.
+// At a fixed rate transaction i is never submitted before its slot, i/rate
+// after signing began, so its timeout moves with the slot: a long run on a
+// slow node delays its late transactions instead of letting them expire
+// before they are sent (450,000 at 1,500/s took 2 minutes to sign and 7 to
+// submit on a slow day).
+func unorderedTimeout(base time.Time, i int, rate float64) time.Time {
+	t := base.Add(time.Duration(i))
+	if rate > 0 {
+		t = t.Add(time.Duration(float64(i) / rate * float64(time.Second)))
+	}
+	return t
 }
 
 // lastDeploymentID is the id of the newest record, which is how many
@@ -470,16 +492,24 @@ func runLoad(ctx context.Context, rpc *rpchttp.HTTP, target loadTarget, txs [][]
 				return
 			default:
 			}
-			info, err := rpc.ABCIInfo(ctx)
+			var info *coretypes.ResultABCIInfo
+			err := withRetries(ctx, func() (err error) {
+				info, err = rpc.ABCIInfo(ctx)
+				return err
+			})
 			if err != nil {
-				followerDone <- err
+				followerDone <- fmt.Errorf("latest height: %w", err)
 				return
 			}
 			for height < info.Response.LastBlockHeight {
 				h := height + 1
-				block, err := rpc.Block(ctx, &h)
+				var block *coretypes.ResultBlock
+				err := withRetries(ctx, func() (err error) {
+					block, err = rpc.Block(ctx, &h)
+					return err
+				})
 				if err != nil {
-					followerDone <- err
+					followerDone <- fmt.Errorf("block %d: %w", h, err)
 					return
 				}
 				height = h
@@ -571,7 +601,11 @@ func succeeded(ctx context.Context, rpc *rpchttp.HTTP, included []includedTx) ([
 	var codesOf int64
 	for _, tx := range included {
 		if tx.height != codesOf {
-			results, err := rpc.BlockResults(ctx, &tx.height)
+			var results *coretypes.ResultBlockResults
+			err := withRetries(ctx, func() (err error) {
+				results, err = rpc.BlockResults(ctx, &tx.height)
+				return err
+			})
 			if err != nil {
 				return nil, fmt.Errorf("results of block %d: %w", tx.height, err)
 			}
@@ -586,6 +620,29 @@ func succeeded(ctx context.Context, rpc *rpchttp.HTTP, included []includedTx) ([
 		}
 	}
 	return ok, nil
+}
+
+// rpcAttempts bounds how often a CometBFT RPC call of the generator is
+// tried. A ten-minute run was lost when, near its end, the loaded node's RPC
+// server closed the follower's connection (the client saw EOF); one such
+// failure is no reason to lose the run, a node that stays away is.
+const rpcAttempts = 5
+
+// withRetries calls call until it succeeds, up to rpcAttempts times, waiting
+// 0.2 s longer before each retry (3 s in all), and returns its last error.
+func withRetries(ctx context.Context, call func() error) error {
+	var err error
+	for attempt := 1; attempt <= rpcAttempts; attempt++ {
+		if err = call(); err == nil || ctx.Err() != nil || attempt == rpcAttempts {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+		}
+	}
+	return err
 }
 
 // percentileMs is the nearest-rank p-th percentile of sorted, in ms.

@@ -1,0 +1,67 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestUnorderedTimeout: every transaction of a run gets its own timeout, in
+// order; flat out they are a nanosecond apart after the base, and at a fixed
+// rate each moves with its slot, so none is further ahead of its earliest
+// submission than the base is of signing.
+func TestUnorderedTimeout(t *testing.T) {
+	base := time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC)
+	require.Equal(t, base, unorderedTimeout(base, 0, 0))
+	require.Equal(t, base.Add(7), unorderedTimeout(base, 7, 0))
+
+	const rate = 1500.0
+	require.Equal(t, base.Add(time.Second+1500), unorderedTimeout(base, 1500, rate))
+	require.Equal(t, base.Add(300*time.Second+450_000), unorderedTimeout(base, 450_000, rate))
+	signingBegan := base.Add(-unorderedTimeoutAhead)
+	prev := time.Time{}
+	for _, i := range []int{0, 1, 2, 1499, 1500, 449_999} {
+		got := unorderedTimeout(base, i, rate)
+		require.True(t, got.After(prev), "timeout of %d not after the one before", i)
+		prev = got
+		// Transaction i is submitted no earlier than its slot: its timeout
+		// is then no further ahead than the base was of signing.
+		slot := signingBegan.Add(time.Duration(float64(i) / rate * float64(time.Second)))
+		require.LessOrEqual(t, got.Sub(slot), unorderedTimeoutAhead+time.Duration(i), "transaction %d", i)
+	}
+}
+
+// TestWithRetries: a call that fails a few times is retried until it
+// succeeds; one that keeps failing gives its last error after rpcAttempts
+// calls; a cancelled context stops the retries.
+func TestWithRetries(t *testing.T) {
+	ctx := context.Background()
+	calls := 0
+	require.NoError(t, withRetries(ctx, func() error {
+		if calls++; calls < 3 {
+			return errors.New("EOF")
+		}
+		return nil
+	}))
+	require.Equal(t, 3, calls)
+
+	calls = 0
+	err := withRetries(ctx, func() error {
+		calls++
+		return errors.New("connection refused")
+	})
+	require.EqualError(t, err, "connection refused")
+	require.Equal(t, rpcAttempts, calls)
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	calls = 0
+	require.Error(t, withRetries(cancelled, func() error {
+		calls++
+		return errors.New("EOF")
+	}))
+	require.Equal(t, 1, calls)
+}
