@@ -112,9 +112,7 @@ func TestCanaryVerdictHaltsThroughFinalizeBlock(t *testing.T) {
 	exported, err := c.app.ExportAppStateAndValidators(false, nil, nil)
 	require.NoError(t, err)
 	c2 := newChain(t, dbm.NewMemDB())
-	var state map[string]json.RawMessage
-	require.NoError(t, json.Unmarshal(exported.AppState, &state))
-	c2.initChain(state)
+	c2.importChain(exported)
 	again, err := c2.app.ExportAppStateAndValidators(false, nil, nil)
 	require.NoError(t, err)
 	var a, b map[string]json.RawMessage

@@ -16,6 +16,7 @@ import (
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+	servertypes "github.com/cosmos/cosmos-sdk/server/types"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
@@ -98,10 +99,27 @@ func consensusParams() *cmtproto.ConsensusParams {
 
 func (c *chain) initChain(state map[string]json.RawMessage) *abci.ResponseInitChain {
 	c.t.Helper()
+	return c.initChainAt(state, 1)
+}
+
+// importChain starts the chain from another's export, at the height after
+// the exported one, as `shiplogd export` sets the genesis initial_height.
+func (c *chain) importChain(exported servertypes.ExportedApp) *abci.ResponseInitChain {
+	c.t.Helper()
+	var state map[string]json.RawMessage
+	require.NoError(c.t, json.Unmarshal(exported.AppState, &state))
+	return c.initChainAt(state, exported.Height+1)
+}
+
+// initChainAt runs InitChain with state for a chain whose first block is
+// initialHeight, and commits that block.
+func (c *chain) initChainAt(state map[string]json.RawMessage, initialHeight int64) *abci.ResponseInitChain {
+	c.t.Helper()
 	bz, err := json.Marshal(state)
 	require.NoError(c.t, err)
+	c.height = initialHeight - 1
 	res, err := c.app.InitChain(&abci.RequestInitChain{
-		ChainId: chainID, Time: c.time, AppStateBytes: bz, ConsensusParams: consensusParams(), InitialHeight: 1,
+		ChainId: chainID, Time: c.time, AppStateBytes: bz, ConsensusParams: consensusParams(), InitialHeight: initialHeight,
 	})
 	require.NoError(c.t, err)
 	c.nextBlock()
@@ -353,9 +371,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 
 	c2 := newChain(t, dbm.NewMemDB())
-	var state map[string]json.RawMessage
-	require.NoError(t, json.Unmarshal(exported.AppState, &state))
-	res := c2.initChain(state)
+	res := c2.importChain(exported)
 	require.Len(t, res.Validators, 1)
 
 	again, err := c2.app.ExportAppStateAndValidators(false, nil, nil)

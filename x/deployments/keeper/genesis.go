@@ -21,6 +21,18 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err
 	}
+	// Records come from blocks before this chain's first (an export sets
+	// the new chain's initial height above its own). A record updated after
+	// the first block would break updateCurrent's rule: the next recorded
+	// deployment becomes current at once, though the rule ranks the genesis
+	// record newer, so an export of this chain would not import to the same
+	// Current map. InitChain's height is 0 for a chain starting at 1.
+	first := max(sdk.UnwrapSDKContext(ctx).BlockHeight(), 1)
+	for _, gd := range gs.Deployments {
+		if d := gd.Deployment; d.UpdatedHeight > first {
+			return errorsmod.Wrapf(types.ErrInvalidGenesis, "deployment %d: updated_height %d is after the chain's first block %d (set the genesis initial_height above the exported chain's height)", d.Id, d.UpdatedHeight, first)
+		}
+	}
 	if err := k.DeploymentSeq.Set(ctx, gs.NextDeploymentId-1); err != nil {
 		return err
 	}

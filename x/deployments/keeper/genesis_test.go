@@ -1,7 +1,9 @@
 package keeper_test
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -78,7 +80,7 @@ func TestGenesisUnsortedInput(t *testing.T) {
 	for i, j := 0, len(shuffled.Deployments)-1; i < j; i, j = i+1, j-1 {
 		shuffled.Deployments[i], shuffled.Deployments[j] = shuffled.Deployments[j], shuffled.Deployments[i]
 	}
-	g := newFixture(t)
+	g := importingFixture(t, f)
 	require.NoError(t, g.k.InitGenesis(g.ctx, shuffled))
 	require.Equal(t, f.dump(t), g.dump(t))
 }
@@ -167,7 +169,7 @@ func TestGenesisValidate(t *testing.T) {
 			gs := cloneGenesis(t, f, base)
 			tc.mutate(gs)
 			require.ErrorIs(t, gs.Validate(), types.ErrInvalidGenesis)
-			g := newFixture(t)
+			g := importingFixture(t, f)
 			require.ErrorIs(t, g.k.InitGenesis(g.ctx, *gs), types.ErrInvalidGenesis)
 		})
 	}
@@ -176,9 +178,47 @@ func TestGenesisValidate(t *testing.T) {
 		gs := cloneGenesis(t, f, base)
 		gs.Deployments[0].Deployment.Deployer = mustString(t, cosmosCodec, addr(1))
 		require.NoError(t, gs.Validate()) // needs the address codec: caught by InitGenesis
-		g := newFixture(t)
+		g := importingFixture(t, f)
 		require.ErrorIs(t, g.k.InitGenesis(g.ctx, *gs), types.ErrInvalidGenesis)
+		require.ErrorContains(t, g.k.InitGenesis(g.ctx, *gs), "deployer")
 	})
+}
+
+// TestGenesisRecordsPrecedeTheChain: a record updated after the importing
+// chain's first block is refused (Current would not survive another
+// export), whether the chain starts at 1 or higher; one updated in that
+// very block is accepted, as new records of the block rank after it anyway.
+func TestGenesisRecordsPrecedeTheChain(t *testing.T) {
+	f := newFixture(t)
+	f.populate(t)
+	gs, err := f.k.ExportGenesis(f.ctx)
+	require.NoError(t, err)
+	last := f.ctx.BlockHeight() // the newest record's updated_height
+	require.NoError(t, gs.Validate())
+
+	for _, first := range []int64{0, 1, last - 1} {
+		g := newFixture(t)
+		g.ctx = g.ctx.WithBlockHeight(first)
+		err := g.k.InitGenesis(g.ctx, *gs)
+		require.ErrorIs(t, err, types.ErrInvalidGenesis, "first block %d", first)
+		require.ErrorContains(t, err, fmt.Sprintf("is after the chain's first block %d", max(first, 1)))
+		seq, err := g.k.DeploymentSeq.Peek(g.ctx)
+		require.NoError(t, err)
+		require.Zero(t, seq, "nothing is written")
+	}
+
+	g := newFixture(t)
+	g.ctx = g.ctx.WithBlockHeight(last)
+	require.NoError(t, g.k.InitGenesis(g.ctx, *gs))
+}
+
+// importingFixture is a fresh chain that imports f's export: it starts one
+// block after f's height, as an exported genesis's initial_height does.
+func importingFixture(t testing.TB, f *fixture) *fixture {
+	t.Helper()
+	g := newFixture(t)
+	g.ctx = g.ctx.WithBlockHeight(f.ctx.BlockHeight() + 1).WithBlockTime(f.ctx.BlockTime().Add(time.Second))
+	return g
 }
 
 // cloneGenesis deep-copies a genesis state through its codec.

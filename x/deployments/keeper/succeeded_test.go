@@ -216,7 +216,7 @@ func TestIterateSucceededGenesisRebuild(t *testing.T) {
 		require.True(t, prev.at.Before(cur.at) || (prev.at.Equal(cur.at) && prev.id < cur.id), "%v before %v", prev, cur)
 	}
 
-	g := newFixture(t)
+	g := importingFixture(t, f)
 	require.NoError(t, g.k.InitGenesis(g.ctx, *exported))
 	require.Equal(t, all, g.succeeded(t, beginningOfTime, farFuture))
 	// A window in the middle too.
