@@ -367,6 +367,43 @@ func TestDigestAndSuccessLists(t *testing.T) {
 	require.ErrorIs(t, idx.Succeeded(early, late, func(time.Time, uint64) (bool, error) { return false, broken }), broken)
 }
 
+// TestDigestEntriesKeepTheHash: sha256 and sha512 digests are listed by
+// the hash's bytes (one tag byte, 32 or 64 bytes, then the id), and only
+// the exact digest finds them: not its uppercase spelling, another
+// algorithm's prefix, or a shorter hash.
+func TestDigestEntriesKeepTheHash(t *testing.T) {
+	c := newChain(t)
+	drain := lister(t)
+	db := dbm.NewMemDB()
+	idx := open(t, db, c)
+	sha256Digest := "sha256:" + strings.Repeat("0f", 32)
+	sha512Digest := "sha512:" + strings.Repeat("e1", 64)
+	c.commit(idx, c.write(shipped(rec(t, 1, "prod", 0, 1), nil, sha256Digest, sha512Digest)))
+
+	require.Equal(t, []uint64{1}, drain(idx.Digest(sha256Digest, math.MaxUint64)))
+	require.Equal(t, []uint64{1}, drain(idx.Digest(sha512Digest, math.MaxUint64)))
+	for _, miss := range []string{
+		"sha256:" + strings.Repeat("0F", 32),
+		"sha512:" + strings.Repeat("0f", 32),
+		"sha256:" + strings.Repeat("0f", 31),
+		"sha256:" + strings.Repeat("0f", 32) + "0",
+		strings.Repeat("0f", 32),
+	} {
+		require.Empty(t, drain(idx.Digest(miss, math.MaxUint64)), miss)
+	}
+
+	it, err := db.Iterator([]byte{0x05}, []byte{0x06})
+	require.NoError(t, err)
+	defer it.Close()
+	var keys [][]byte
+	for ; it.Valid(); it.Next() {
+		keys = append(keys, bytes.Clone(it.Key()))
+	}
+	want256 := binary.BigEndian.AppendUint64(append([]byte{0x05, 33, 0x01}, bytes.Repeat([]byte{0x0f}, 32)...), 1)
+	want512 := binary.BigEndian.AppendUint64(append([]byte{0x05, 65, 0x02}, bytes.Repeat([]byte{0xe1}, 64)...), 1)
+	require.Equal(t, [][]byte{want256, want512}, keys)
+}
+
 // An index written in another layout (an older binary's) reflects no height
 // when opened, so the node rebuilds it; a damaged success entry fails the
 // walk by name.
@@ -378,17 +415,25 @@ func TestOtherLayoutIsRebuilt(t *testing.T) {
 	c.commit(idx, c.write(shipped(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1), nil, "sha256:"+strings.Repeat("c", 64))))
 	require.EqualValues(t, 1, open(t, db, c).Height())
 
-	require.NoError(t, db.Set([]byte{0x07}, []byte{1}))
+	// Layout 2 kept a digest's string in its list key: such an entry goes
+	// with the rebuild.
+	digest := "sha256:" + strings.Repeat("c", 64)
+	stale := binary.BigEndian.AppendUint64(append([]byte{0x05, byte(len(digest))}, digest...), 1)
+	require.NoError(t, db.Set(stale, []byte{}))
+	require.NoError(t, db.Set([]byte{0x07}, []byte{2}))
 	old := open(t, db, c)
 	require.EqualValues(t, -1, old.Height())
 	require.NoError(t, old.Sync(c.ctx(), 1))
 	require.EqualValues(t, 1, old.Height())
-	require.Equal(t, []uint64{1}, drain(old.Digest("sha256:"+strings.Repeat("c", 64), math.MaxUint64)))
+	require.Equal(t, []uint64{1}, drain(old.Digest(digest, math.MaxUint64)))
 	require.EqualValues(t, 1, open(t, db, c).Height(), "the rebuild wrote the current layout")
+	still, err := db.Has(stale)
+	require.NoError(t, err)
+	require.False(t, still, "the old layout's entry was cleared")
 
 	// A success key cut short: seconds of 2026 without the rest.
 	require.NoError(t, db.Set([]byte{0x06, 0x80, 0, 0, 0, 0x6a}, []byte{}))
-	err := old.Succeeded(time.Unix(0, 0), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), func(time.Time, uint64) (bool, error) { return false, nil })
+	err = old.Succeeded(time.Unix(0, 0), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), func(time.Time, uint64) (bool, error) { return false, nil })
 	require.ErrorContains(t, err, "malformed success entry")
 }
 
