@@ -629,7 +629,7 @@ func succeeded(ctx context.Context, rpc *rpchttp.HTTP, included []includedTx) ([
 const rpcAttempts = 5
 
 // withRetries calls call until it succeeds, up to rpcAttempts times, waiting
-// 0.2 s longer before each retry (3 s in all), and returns its last error.
+// 0.2 s longer before each retry (2 s in all), and returns its last error.
 func withRetries(ctx context.Context, call func() error) error {
 	var err error
 	for attempt := 1; attempt <= rpcAttempts; attempt++ {
