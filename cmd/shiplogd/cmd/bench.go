@@ -73,8 +73,8 @@ are compared with those the blocks carried, and block results are read only if t
 built-in kvstore application over CometBFT RPC instead, as the consensus engine's own ceiling.
 
 Prints one JSON line: transactions and records committed, committed records per second (first
-submission to last commit), latency p50/p95/p99 in milliseconds, CheckTx rejections, and
-results_read when block results had to be read.`,
+submission to last commit) and records committed in each 30 s of the run, latency p50/p95/p99
+in milliseconds, CheckTx rejections, and results_read when block results had to be read.`,
 		Example: `shiplogd bench load --count 20000 --signer .shiplog-dev:dev --chain-id shiplog-dev-1
 shiplogd bench load --count 2000 --batch 100 --signer .shiplog-dev:dev --chain-id shiplog-dev-1
 shiplogd bench load --engine kvstore --rpc-url http://127.0.0.1:26657 --count 20000`,
@@ -113,6 +113,10 @@ type benchResult struct {
 	P95ms         float64 `json:"p95_ms"`
 	P99ms         float64 `json:"p99_ms"`
 	FirstRejected string  `json:"first_rejection,omitempty"`
+	// RecordsBy30s are the records committed in each 30 s since the first
+	// submission (the last span may be shorter): how the rate holds up
+	// over a long run.
+	RecordsBy30s []int `json:"committed_records_by_30s,omitempty"`
 	// ResultsRead says the records the chain gained differed from those
 	// the run's blocks carried, so block results were read to tell which
 	// transactions succeeded (see runLoad).
@@ -206,6 +210,9 @@ func runBenchLoad(cmd *cobra.Command, _ []string) error {
 	}
 	res.Label, res.Engine, res.Batch = label, engine, target.recordsPerTx
 	res.Records = res.Committed * target.recordsPerTx
+	for i := range res.RecordsBy30s {
+		res.RecordsBy30s[i] *= target.recordsPerTx
+	}
 	if res.Seconds > 0 {
 		res.RecordsPerSec = float64(res.Records) / res.Seconds
 	}
@@ -587,10 +594,28 @@ func runLoad(ctx context.Context, rpc *rpchttp.HTTP, target loadTarget, txs [][]
 			}
 		}
 		res.Seconds = last.Sub(first).Seconds()
+		res.RecordsBy30s = countBySpan(committed, first, rateSpan)
 		slices.Sort(latencies)
 		res.P50ms, res.P95ms, res.P99ms = percentileMs(latencies, 50), percentileMs(latencies, 95), percentileMs(latencies, 99)
 	}
 	return res, nil
+}
+
+// rateSpan is the span benchResult.RecordsBy30s counts over.
+const rateSpan = 30 * time.Second
+
+// countBySpan counts the transactions committed in each span since first,
+// up to the last one's.
+func countBySpan(committed []includedTx, first time.Time, span time.Duration) []int {
+	var counts []int
+	for _, c := range committed {
+		i := max(0, int(c.seen.Sub(first)/span))
+		for len(counts) <= i {
+			counts = append(counts, 0)
+		}
+		counts[i]++
+	}
+	return counts
 }
 
 // succeeded keeps the included transactions whose result code is 0, reading

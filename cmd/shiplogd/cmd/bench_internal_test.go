@@ -65,3 +65,14 @@ func TestWithRetries(t *testing.T) {
 	}))
 	require.Equal(t, 1, calls)
 }
+
+// TestCountBySpan: committed transactions are counted in the span of their
+// commit since the first submission; spans without any count zero, and the
+// counts end with the last commit's span.
+func TestCountBySpan(t *testing.T) {
+	first := time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) includedTx { return includedTx{seen: first.Add(d)} }
+	committed := []includedTx{at(time.Second), at(29 * time.Second), at(30 * time.Second), at(95 * time.Second), at(2 * time.Second)}
+	require.Equal(t, []int{3, 1, 0, 1}, countBySpan(committed, first, 30*time.Second))
+	require.Nil(t, countBySpan(nil, first, 30*time.Second))
+}
