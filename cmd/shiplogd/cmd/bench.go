@@ -30,6 +30,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/shiplog/shiplog/cmd/shiplogd/agent"
 	deploymentstypes "github.com/shiplog/shiplog/x/deployments/types"
 )
 
@@ -500,7 +501,7 @@ func runLoad(ctx context.Context, rpc *rpchttp.HTTP, target loadTarget, txs [][]
 			default:
 			}
 			var info *coretypes.ResultABCIInfo
-			err := withRetries(ctx, func() (err error) {
+			err := rpcBackoff.Retry(ctx, func(ctx context.Context) (err error) {
 				info, err = rpc.ABCIInfo(ctx)
 				return err
 			})
@@ -511,7 +512,7 @@ func runLoad(ctx context.Context, rpc *rpchttp.HTTP, target loadTarget, txs [][]
 			for height < info.Response.LastBlockHeight {
 				h := height + 1
 				var block *coretypes.ResultBlock
-				err := withRetries(ctx, func() (err error) {
+				err := rpcBackoff.Retry(ctx, func(ctx context.Context) (err error) {
 					block, err = rpc.Block(ctx, &h)
 					return err
 				})
@@ -627,7 +628,7 @@ func succeeded(ctx context.Context, rpc *rpchttp.HTTP, included []includedTx) ([
 	for _, tx := range included {
 		if tx.height != codesOf {
 			var results *coretypes.ResultBlockResults
-			err := withRetries(ctx, func() (err error) {
+			err := rpcBackoff.Retry(ctx, func(ctx context.Context) (err error) {
 				results, err = rpc.BlockResults(ctx, &tx.height)
 				return err
 			})
@@ -647,28 +648,12 @@ func succeeded(ctx context.Context, rpc *rpchttp.HTTP, included []includedTx) ([
 	return ok, nil
 }
 
-// rpcAttempts bounds how often a CometBFT RPC call of the generator is
-// tried. A ten-minute run was lost when, near its end, the loaded node's RPC
+// rpcBackoff retries a failed CometBFT RPC call of the generator: 5
+// attempts, 0.2 s before the first retry and doubling (3 s of waiting in
+// all). A ten-minute run was lost when, near its end, the loaded node's RPC
 // server closed the follower's connection (the client saw EOF); one such
 // failure is no reason to lose the run, a node that stays away is.
-const rpcAttempts = 5
-
-// withRetries calls call until it succeeds, up to rpcAttempts times, waiting
-// 0.2 s longer before each retry (2 s in all), and returns its last error.
-func withRetries(ctx context.Context, call func() error) error {
-	var err error
-	for attempt := 1; attempt <= rpcAttempts; attempt++ {
-		if err = call(); err == nil || ctx.Err() != nil || attempt == rpcAttempts {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
-		}
-	}
-	return err
-}
+var rpcBackoff = agent.Backoff{Initial: 200 * time.Millisecond, Max: 2 * time.Second, Attempts: 5}
 
 // percentileMs is the nearest-rank p-th percentile of sorted, in ms.
 func percentileMs(sorted []time.Duration, p int) float64 {

@@ -1,8 +1,6 @@
 package cmd
 
 import (
-	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -32,38 +30,6 @@ func TestUnorderedTimeout(t *testing.T) {
 		slot := signingBegan.Add(time.Duration(float64(i) / rate * float64(time.Second)))
 		require.LessOrEqual(t, got.Sub(slot), unorderedTimeoutAhead+time.Duration(i), "transaction %d", i)
 	}
-}
-
-// TestWithRetries: a call that fails a few times is retried until it
-// succeeds; one that keeps failing gives its last error after rpcAttempts
-// calls; a cancelled context stops the retries.
-func TestWithRetries(t *testing.T) {
-	ctx := context.Background()
-	calls := 0
-	require.NoError(t, withRetries(ctx, func() error {
-		if calls++; calls < 3 {
-			return errors.New("EOF")
-		}
-		return nil
-	}))
-	require.Equal(t, 3, calls)
-
-	calls = 0
-	err := withRetries(ctx, func() error {
-		calls++
-		return errors.New("connection refused")
-	})
-	require.EqualError(t, err, "connection refused")
-	require.Equal(t, rpcAttempts, calls)
-
-	cancelled, cancel := context.WithCancel(ctx)
-	cancel()
-	calls = 0
-	require.Error(t, withRetries(cancelled, func() error {
-		calls++
-		return errors.New("EOF")
-	}))
-	require.Equal(t, 1, calls)
 }
 
 // TestCountBySpan: committed transactions are counted in the span of their

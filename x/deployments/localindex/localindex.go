@@ -525,38 +525,20 @@ func digestPrefix(key []byte) []byte {
 // other string reaches the index; one would be kept as it is, and a digest
 // string starts with a letter, never with a tag byte.
 func digestKey(digest string) []byte {
-	for _, alg := range digestAlgorithms {
-		hash, ok := strings.CutPrefix(digest, alg.prefix)
-		if !ok || len(hash) != 2*alg.size || !isLowerHex(hash) {
-			continue
-		}
-		key := make([]byte, 1+alg.size)
-		key[0] = alg.tag
-		if _, err := hex.Decode(key[1:], []byte(hash)); err != nil {
-			break
-		}
-		return key
+	if types.ValidateDigest(digest) != nil {
+		return []byte(digest)
 	}
-	return []byte(digest)
-}
-
-// digestAlgorithms are the digests digestKey packs, with their tags.
-var digestAlgorithms = []struct {
-	prefix string
-	size   int
-	tag    byte
-}{
-	{"sha256:", 32, 0x01},
-	{"sha512:", 64, 0x02},
-}
-
-func isLowerHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
+	algorithm, hash, _ := strings.Cut(digest, ":")
+	tag := byte(0x01)
+	if algorithm == types.DigestAlgorithmSHA512 {
+		tag = 0x02
 	}
-	return true
+	key := make([]byte, 1+len(hash)/2)
+	key[0] = tag
+	if _, err := hex.Decode(key[1:], []byte(hash)); err != nil {
+		return []byte(digest) // not reached: the digest is lowercase hex
+	}
+	return key
 }
 
 // timeKeyLen is the length of a timeKey.
