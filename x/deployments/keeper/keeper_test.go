@@ -90,7 +90,7 @@ func newFixture(t testing.TB) *fixture {
 	f.k = keeper.NewKeeper(cdc, runtime.NewKVStoreService(key), ac, consortiumtest.Keeper{Members: members})
 	f.unindexed = keeper.NewQueryServerImpl(f.k)
 	f.bare = f.k
-	index, err := localindex.New(dbm.NewMemDB(), cdc, ac, f.k.WalkDeployments, log.NewNopLogger())
+	index, err := localindex.New(dbm.NewMemDB(), cdc, ac, f.k, log.NewNopLogger())
 	require.NoError(t, err)
 	f.index = index
 	f.k = f.k.WithRecordIndex(index)

@@ -10,12 +10,24 @@
 // consensus work and cannot diverge between nodes: every node derives them
 // from the same records.
 //
-// The app applies a block's changes durably just before it commits the
-// state. A crash between the two leaves the index one block ahead, and the
-// block's replay at restart applies the same changes again, which changes
-// nothing. The index remembers the height it reflects; at any other gap (a
-// node restored from a state-sync snapshot, a database removed by hand) it
-// is rebuilt from the records in state, which are the source of truth.
+// A block's update comes in two steps. Before the state's commit the app
+// stages it (StageBlock): the ids of the records the block wrote are
+// written durably. The update itself (decoding the records, replacing their
+// entries) then runs concurrently with the state's commit, so it adds
+// nothing to the time a block holds the node's single ABCI lane. Whichever
+// of the two a crash interrupts, nothing is lost:
+//   - the update written, the state's commit not: the index is one block
+//     ahead, and the block's replay at restart applies the same changes
+//     again, which changes nothing;
+//   - the state committed, the update not: the index is one block behind
+//     with that block staged, and Sync re-indexes the staged ids from the
+//     committed records;
+//   - neither: the staged ids are stale, and the block's replay stages it
+//     again.
+//
+// The index remembers the height it reflects; at any other gap (a node
+// restored from a state-sync snapshot, a database removed by hand) it is
+// rebuilt from the records in state, which are the source of truth.
 //
 // Readers see the index of the latest block: a query at an older height gets
 // ids from the latest index, and the caller re-checks every record it loads
@@ -27,6 +39,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -57,6 +70,7 @@ const (
 	prefixDigest   byte = 0x05 // len(digestKey), digestKey (see there), id
 	prefixSuccess  byte = 0x06 // success time (see timeKey), id
 	prefixFormat   byte = 0x07 // -> formatVersion, 1 byte
+	prefixStaged   byte = 0x08 // -> height, then the ids the block wrote (8 bytes big-endian each)
 )
 
 // formatVersion is the layout of the entries above. An index written in
@@ -69,8 +83,15 @@ const formatVersion byte = 3
 // memory.
 const rebuildBatchRecords = 10_000
 
-// Walker calls fn for every deployment record in the state ctx reads.
-type Walker func(ctx context.Context, fn func(types.Deployment) error) error
+// Records reads the deployment records in the state a context reads; the
+// keeper is one.
+type Records interface {
+	// WalkDeployments calls fn for every record (a rebuild).
+	WalkDeployments(ctx context.Context, fn func(types.Deployment) error) error
+	// GetDeployment returns the record with id, or an error wrapping
+	// types.ErrNotFound (a staged block's recovery).
+	GetDeployment(ctx context.Context, id uint64) (types.Deployment, error)
+}
 
 // Index is the node-local index. Its methods are safe for concurrent use:
 // queries read while the block's commit writes.
@@ -78,8 +99,8 @@ type Index struct {
 	db        dbm.DB
 	cdc       codec.BinaryCodec
 	addresses addressDecoder
-	walk      Walker
-	records   []byte // the records' key prefix in the module's store
+	records   Records
+	prefix    []byte // the records' key prefix in the module's store
 	logger    log.Logger
 
 	// mu serialises writers: a block's update and a rebuild.
@@ -102,11 +123,11 @@ type addressDecoder interface {
 	StringToBytes(string) ([]byte, error)
 }
 
-// New opens the index kept in db. walk reads the records for a rebuild;
-// addresses decodes deployers.
-func New(db dbm.DB, cdc codec.BinaryCodec, addresses addressDecoder, walk Walker, logger log.Logger) (*Index, error) {
-	idx := &Index{db: db, cdc: cdc, addresses: addresses, walk: walk, logger: logger,
-		records: types.DeploymentsKey.Bytes()}
+// New opens the index kept in db. records reads them for a rebuild or a
+// staged block's recovery; addresses decodes deployers.
+func New(db dbm.DB, cdc codec.BinaryCodec, addresses addressDecoder, records Records, logger log.Logger) (*Index, error) {
+	idx := &Index{db: db, cdc: cdc, addresses: addresses, records: records, logger: logger,
+		prefix: types.DeploymentsKey.Bytes()}
 	bz, err := db.Get([]byte{prefixHeight})
 	if err != nil {
 		return nil, fmt.Errorf("deployments index: read height: %w", err)
@@ -132,17 +153,81 @@ func New(db dbm.DB, cdc codec.BinaryCodec, addresses addressDecoder, walk Walker
 // while a rebuild is under way or after one failed.
 func (idx *Index) Height() int64 { return idx.height.Load() }
 
-// Sync rebuilds the index from the state ctx reads unless it reflects
-// height, or height+1: the block a crash stopped between the index's write
-// and the state's commit, which the node replays. A node calls it once its
-// state is loaded.
+// Sync brings the index to height, the state ctx reads, once a node has
+// loaded its state. It is there already at height, or at height+1: the
+// block a crash stopped between the index's update and the state's commit,
+// which the node replays. At height-1 with block height staged (a crash
+// after the state's commit, before the index's update) it re-indexes the
+// staged records from state. Anything else is rebuilt.
 func (idx *Index) Sync(ctx context.Context, height int64) error {
 	idx.mu.Lock()
 	defer idx.mu.Unlock()
-	if h := idx.height.Load(); h == height || h == height+1 {
+	h := idx.height.Load()
+	if h == height || h == height+1 {
 		return nil
 	}
+	if h == height-1 && h >= 0 {
+		recovered, err := idx.recoverStaged(ctx, height)
+		if err != nil || recovered {
+			return err
+		}
+	}
 	return idx.rebuild(ctx, height)
+}
+
+// recoverStaged re-indexes the records of block height, if it is the one
+// staged, from the state ctx reads, which holds the block's writes.
+func (idx *Index) recoverStaged(ctx context.Context, height int64) (bool, error) {
+	bz, err := idx.db.Get([]byte{prefixStaged})
+	if err != nil {
+		return false, fmt.Errorf("deployments index: read the staged block: %w", err)
+	}
+	if len(bz) < 8 || (len(bz)-8)%8 != 0 || int64(binary.BigEndian.Uint64(bz)) != height {
+		return false, nil
+	}
+	ids := make([]uint64, 0, (len(bz)-8)/8)
+	for rest := bz[8:]; len(rest) > 0; rest = rest[8:] {
+		ids = append(ids, binary.BigEndian.Uint64(rest))
+	}
+	// A record the block wrote twice is re-indexed once, from its final
+	// state.
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	batch := idx.db.NewBatch()
+	for _, id := range ids {
+		if err := idx.reindex(ctx, batch, id); err != nil {
+			_ = batch.Close()
+			return false, fmt.Errorf("deployments index: recover block %d: record %d: %w", height, id, err)
+		}
+	}
+	if err := idx.commit(batch, height); err != nil {
+		return false, err
+	}
+	idx.logger.Info("deployments index: applied the block staged before a crash", "height", height, "records", len(ids))
+	return true, nil
+}
+
+// reindex replaces id's entries with those of the record in the state ctx
+// reads, or removes them if the record is gone.
+func (idx *Index) reindex(ctx context.Context, batch dbm.Batch, id uint64) error {
+	old, had, err := idx.stored(id)
+	if err != nil {
+		return err
+	}
+	if had {
+		if err := idx.remove(batch, id, old); err != nil {
+			return err
+		}
+	}
+	d, err := idx.records.GetDeployment(ctx, id)
+	if errors.Is(err, types.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	idx.maxID = max(idx.maxID, id)
+	return idx.put(batch, id, idx.attrsOf(d))
 }
 
 // Rebuild drops every entry and indexes the records ctx reads as those of
@@ -164,7 +249,7 @@ func (idx *Index) rebuild(ctx context.Context, height int64) error {
 	idx.maxID = 0
 	batch := idx.db.NewBatch()
 	n := 0
-	err := idx.walk(ctx, func(d types.Deployment) error {
+	err := idx.records.WalkDeployments(ctx, func(d types.Deployment) error {
 		if err := idx.put(batch, d.Id, idx.attrsOf(d)); err != nil {
 			return err
 		}
@@ -218,25 +303,59 @@ func (idx *Index) clear() error {
 	}
 }
 
-// ApplyBlock applies the record writes of block height in changeSet (the
-// writes of the stores the app listens to; only the deployments store's
-// records matter here) and writes them durably with the height. A block
-// the index already reflects (a replay after a crash) is applied again,
-// which changes nothing. After any other gap the index is rebuilt from the
-// state ctx reads, which must hold the block's writes.
+// ApplyBlock stages block height and applies it at once (see StageBlock).
 func (idx *Index) ApplyBlock(ctx context.Context, height int64, changeSet []*storetypes.StoreKVPair) error {
+	apply, err := idx.StageBlock(ctx, height, changeSet)
+	if err != nil {
+		return err
+	}
+	return apply()
+}
+
+// StageBlock is the first step of block height's update, taken before the
+// state's commit: it writes the ids of the records the block wrote in
+// changeSet (the writes of the stores the app listens to; only the
+// deployments store's records matter here) durably, and returns the
+// second, which applies the writes with the height and may run
+// concurrently with the state's commit. A block the index already reflects
+// (a replay after a crash) is applied again, which changes nothing. After
+// any other gap the index is rebuilt at once from the state ctx reads,
+// which must hold the block's writes, and the returned step does nothing.
+// The caller runs one block's steps at a time.
+func (idx *Index) StageBlock(ctx context.Context, height int64, changeSet []*storetypes.StoreKVPair) (apply func() error, err error) {
 	idx.mu.Lock()
 	defer idx.mu.Unlock()
 	if h := idx.height.Load(); h != height-1 && h != height {
 		// Blocks this index never saw: the state is the truth.
-		return idx.rebuild(ctx, height)
+		return func() error { return nil }, idx.rebuild(ctx, height)
 	}
-	batch := idx.db.NewBatch()
-	if err := idx.apply(batch, changeSet); err != nil {
-		_ = batch.Close()
-		return fmt.Errorf("deployments index: block %d: %w", height, err)
+	staged := binary.BigEndian.AppendUint64(make([]byte, 0, 8+8*len(changeSet)), uint64(height))
+	for _, kv := range changeSet {
+		if id, ok := idx.recordID(kv); ok {
+			staged = binary.BigEndian.AppendUint64(staged, id)
+		}
 	}
-	return idx.commit(batch, height)
+	if err := idx.db.SetSync([]byte{prefixStaged}, staged); err != nil {
+		return nil, fmt.Errorf("deployments index: stage block %d: %w", height, err)
+	}
+	return func() error {
+		idx.mu.Lock()
+		defer idx.mu.Unlock()
+		batch := idx.db.NewBatch()
+		if err := idx.apply(batch, changeSet); err != nil {
+			_ = batch.Close()
+			return fmt.Errorf("deployments index: block %d: %w", height, err)
+		}
+		return idx.commit(batch, height)
+	}, nil
+}
+
+// recordID is the id of the record kv writes, if it writes one.
+func (idx *Index) recordID(kv *storetypes.StoreKVPair) (uint64, bool) {
+	if kv.StoreKey != types.StoreKey || len(kv.Key) != len(idx.prefix)+8 || !bytes.HasPrefix(kv.Key, idx.prefix) {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(kv.Key[len(idx.prefix):]), true
 }
 
 // apply adds batch's entries for the record writes in changeSet.
@@ -245,10 +364,10 @@ func (idx *Index) apply(batch dbm.Batch, changeSet []*storetypes.StoreKVPair) er
 	// batch, which cannot be read: remember them.
 	var written map[uint64]attrs
 	for _, kv := range changeSet {
-		if kv.StoreKey != types.StoreKey || len(kv.Key) != len(idx.records)+8 || !bytes.HasPrefix(kv.Key, idx.records) {
+		id, ok := idx.recordID(kv)
+		if !ok {
 			continue
 		}
-		id := binary.BigEndian.Uint64(kv.Key[len(idx.records):])
 		old, had := written[id]
 		if !had && id <= idx.maxID {
 			var err error
@@ -581,9 +700,13 @@ func prefixEnd(prefix []byte) []byte {
 	return nil
 }
 
-// commit writes batch with height as the index's height, synced to disk
-// (the state's commit follows it), and closes it.
+// commit writes batch with height as the index's height, synced to disk,
+// drops the staged block it completes, and closes batch.
 func (idx *Index) commit(batch dbm.Batch, height int64) error {
+	if err := batch.Delete([]byte{prefixStaged}); err != nil {
+		_ = batch.Close()
+		return err
+	}
 	if err := batch.Set([]byte{prefixHeight}, binary.BigEndian.AppendUint64(nil, uint64(height))); err != nil {
 		_ = batch.Close()
 		return err

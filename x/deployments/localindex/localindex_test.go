@@ -50,8 +50,9 @@ type chain struct {
 
 func newChain(t *testing.T) *chain { return &chain{t: t, records: map[uint64]types.Deployment{}} }
 
-// walk is the index's Walker over the chain's records, in id order.
-func (c *chain) walk(_ context.Context, fn func(types.Deployment) error) error {
+// WalkDeployments makes the chain the index's Records: its records in id
+// order.
+func (c *chain) WalkDeployments(_ context.Context, fn func(types.Deployment) error) error {
 	for id := uint64(1); id <= uint64(len(c.records))+100; id++ {
 		if d, ok := c.records[id]; ok {
 			if err := fn(d); err != nil {
@@ -60,6 +61,33 @@ func (c *chain) walk(_ context.Context, fn func(types.Deployment) error) error {
 		}
 	}
 	return nil
+}
+
+func (c *chain) GetDeployment(_ context.Context, id uint64) (types.Deployment, error) {
+	if d, ok := c.records[id]; ok {
+		return d, nil
+	}
+	return types.Deployment{}, fmt.Errorf("deployment %d: %w", id, types.ErrNotFound)
+}
+
+// unreadable is a state whose records cannot be read.
+type unreadable struct{ err error }
+
+func (u unreadable) WalkDeployments(context.Context, func(types.Deployment) error) error {
+	return u.err
+}
+func (u unreadable) GetDeployment(context.Context, uint64) (types.Deployment, error) {
+	return types.Deployment{}, u.err
+}
+
+// noRebuild reads the chain's records one by one but cannot walk them: an
+// index that tries to rebuild fails.
+type noRebuild struct{ *chain }
+
+var errRebuilt = errors.New("the index walked every record")
+
+func (noRebuild) WalkDeployments(context.Context, func(types.Deployment) error) error {
+	return errRebuilt
 }
 
 func (c *chain) write(d types.Deployment) *storetypes.StoreKVPair {
@@ -94,7 +122,7 @@ func rec(t *testing.T, id uint64, env string, status types.DeploymentStatus, by 
 
 func open(t *testing.T, db dbm.DB, c *chain) *localindex.Index {
 	t.Helper()
-	idx, err := localindex.New(db, cdc, ac, c.walk, log.NewNopLogger())
+	idx, err := localindex.New(db, cdc, ac, c, log.NewNopLogger())
 	require.NoError(t, err)
 	return idx
 }
@@ -212,8 +240,8 @@ func TestReplayedBlockChangesNothing(t *testing.T) {
 	require.EqualValues(t, 0, again.Height())
 }
 
-// A block the index did not see (a state-sync restore, a crash between the
-// state's commit and the index's write) makes it rebuild from state.
+// Blocks the index did not see (a state-sync restore, a failed update) make
+// it rebuild from state.
 func TestMissedBlocksRebuildFromState(t *testing.T) {
 	c := newChain(t)
 	drain := lister(t)
@@ -235,6 +263,88 @@ func TestMissedBlocksRebuildFromState(t *testing.T) {
 	require.NoError(t, idx.Sync(c.ctx(), 9))
 	require.EqualValues(t, 9, idx.Height())
 	require.Equal(t, []uint64{1}, drain(idx.Environment("prod", math.MaxUint64)))
+}
+
+// A crash after the state's commit and before the index's update, which
+// run concurrently, leaves the index one block behind with that block
+// staged: Sync re-indexes the staged records from the committed state
+// instead of rebuilding, and drops the stage.
+func TestStagedBlockIsRecoveredFromState(t *testing.T) {
+	c := newChain(t)
+	drain := lister(t)
+	db := dbm.NewMemDB()
+	idx := open(t, db, c)
+	c.commit(idx,
+		c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1)),
+		c.write(rec(t, 2, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1)),
+	)
+	// Block 2 writes record 1 twice, deletes record 2 and adds record 3;
+	// its update is staged and never applied.
+	c.height++
+	_, err := idx.StageBlock(c.ctx(), c.height, []*storetypes.StoreKVPair{
+		c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_FAILED, 1)),
+		c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_SUCCEEDED, 1)),
+		c.remove(2),
+		c.write(rec(t, 3, "dev", types.DEPLOYMENT_STATUS_IN_PROGRESS, 2)),
+	})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, idx.Height())
+
+	again, err := localindex.New(db, cdc, ac, noRebuild{c}, log.NewNopLogger())
+	require.NoError(t, err)
+	require.NoError(t, again.Sync(c.ctx(), 2))
+	require.EqualValues(t, 2, again.Height())
+	require.Equal(t, []uint64{1}, drain(again.Status(types.DEPLOYMENT_STATUS_SUCCEEDED, math.MaxUint64)))
+	require.Empty(t, drain(again.Status(types.DEPLOYMENT_STATUS_FAILED, math.MaxUint64)))
+	require.Equal(t, []uint64{3}, drain(again.Status(types.DEPLOYMENT_STATUS_IN_PROGRESS, math.MaxUint64)))
+	require.Equal(t, []uint64{1}, drain(again.Environment("prod", math.MaxUint64)))
+	require.Equal(t, []uint64{3}, drain(again.Deployer(addr(2), math.MaxUint64)))
+	staged, err := db.Get([]byte{0x08})
+	require.NoError(t, err)
+	require.Nil(t, staged, "the recovered stage is dropped")
+
+	// The next block applies as usual, knowing record 3 is stored.
+	c.commit(again, c.write(rec(t, 3, "dev", types.DEPLOYMENT_STATUS_SUCCEEDED, 2)))
+	require.EqualValues(t, 3, again.Height())
+	require.Equal(t, []uint64{3, 1}, drain(again.Status(types.DEPLOYMENT_STATUS_SUCCEEDED, math.MaxUint64)))
+	require.Empty(t, drain(again.Status(types.DEPLOYMENT_STATUS_IN_PROGRESS, math.MaxUint64)))
+}
+
+// A crash after the index staged a block and before the state's commit
+// leaves a stage the state never reached: Sync keeps the index as it is,
+// and the block's replay stages and applies it. A stage of any other block
+// is no help, and the index is rebuilt.
+func TestStaleStageIsNotApplied(t *testing.T) {
+	c := newChain(t)
+	drain := lister(t)
+	db := dbm.NewMemDB()
+	idx := open(t, db, c)
+	c.commit(idx, c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1)))
+	block2 := []*storetypes.StoreKVPair{c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_FAILED, 1))}
+	_, err := idx.StageBlock(c.ctx(), 2, block2)
+	require.NoError(t, err)
+
+	again, err := localindex.New(db, cdc, ac, noRebuild{c}, log.NewNopLogger())
+	require.NoError(t, err)
+	require.NoError(t, again.Sync(c.ctx(), 1))
+	require.EqualValues(t, 1, again.Height())
+	require.Equal(t, []uint64{1}, drain(again.Status(types.DEPLOYMENT_STATUS_IN_PROGRESS, math.MaxUint64)))
+	require.NoError(t, again.ApplyBlock(c.ctx(), 2, block2))
+	c.height = 2
+	require.Equal(t, []uint64{1}, drain(again.Status(types.DEPLOYMENT_STATUS_FAILED, math.MaxUint64)))
+
+	// Index at 2, stage of block 2 (a replay's, cut short), state at 3:
+	// the stage is not block 3's, so the index rebuilds.
+	_, err = again.StageBlock(c.ctx(), 2, block2)
+	require.NoError(t, err)
+	require.ErrorIs(t, again.Sync(c.ctx(), 3), errRebuilt)
+	// A damaged stage is no help either.
+	require.NoError(t, open(t, db, c).Sync(c.ctx(), 3))
+	require.NoError(t, db.Set([]byte{0x08}, []byte{0, 0, 0, 0, 0, 0, 0, 4, 1}))
+	damaged, err := localindex.New(db, cdc, ac, noRebuild{c}, log.NewNopLogger())
+	require.NoError(t, err)
+	require.EqualValues(t, 3, damaged.Height())
+	require.ErrorIs(t, damaged.Sync(c.ctx(), 4), errRebuilt)
 }
 
 // A rebuild larger than one write batch indexes every record.
@@ -282,7 +392,7 @@ func TestFailuresLeaveTheHeight(t *testing.T) {
 	c.height = 2
 
 	broken := errors.New("disk on fire")
-	failing, err := localindex.New(dbm.NewMemDB(), cdc, ac, func(context.Context, func(types.Deployment) error) error { return broken }, log.NewNopLogger())
+	failing, err := localindex.New(dbm.NewMemDB(), cdc, ac, unreadable{broken}, log.NewNopLogger())
 	require.NoError(t, err)
 	require.ErrorIs(t, failing.Sync(c.ctx(), 3), broken)
 	require.EqualValues(t, -1, failing.Height(), "a failed rebuild reflects no height")
