@@ -65,15 +65,16 @@ func openDeploymentsIndexDB(db dbm.DB, home string) (dbm.DB, error) {
 // for it. That is safe in a block's commit: the index is node-local, no
 // transaction reads it, and nothing the state's commit does depends on it,
 // so the outcome does not depend on scheduling; the update only reads the
-// recorded writes and its own database. The update was a tenth of the CPU
-// time of a node committing 100-record batches, all of it in the single
-// ABCI lane; overlapped, Commit took 1-12% less time per block in
-// alternating runs on this 2-core machine, where the generator, the
-// compactions and the collector leave little idle CPU for it to run on
-// (see docs/performance.md). The writes were
-// recorded when FinalizeBlock flushed the block's state into the stores;
-// ctx reads that uncommitted state for a rebuild. A failure is logged: the
-// index then stays at its height, and the next block rebuilds it.
+// recorded writes and its own database. The update was a sixteenth of the
+// CPU time of a node committing 100-record batches, all of it in the
+// single ABCI lane; overlapped, Commit took less time per block in every
+// alternating run on a 2-core machine (1-32%), though records/s did not
+// measurably move there: the generator, the compactions and the collector
+// leave the goroutine little idle CPU (see docs/performance.md). The
+// writes were recorded when FinalizeBlock flushed the block's state into
+// the stores; ctx reads that uncommitted state for a rebuild. A failure is
+// logged: the index then stays at its height, and the next block rebuilds
+// it.
 func (app *App) indexBlock() (wait func()) {
 	if app.deploymentsIndex == nil {
 		return func() {}
