@@ -363,6 +363,50 @@ func TestRebuildSpansBatches(t *testing.T) {
 	require.Len(t, drain(idx.Deployer(addr(1), math.MaxUint64)), n/2)
 }
 
+// stageFails is a database whose synced writes fail.
+type stageFails struct{ dbm.DB }
+
+func (stageFails) SetSync([]byte, []byte) error { return errors.New("disk full") }
+
+// A stage that cannot be written fails the block's update by name before
+// anything changes; a staged block whose records cannot be read fails
+// Sync by name and stays staged, so the next start recovers it.
+func TestFailedStageOrRecoveryChangesNothing(t *testing.T) {
+	c := newChain(t)
+	drain := lister(t)
+	db := dbm.NewMemDB()
+	c.commit(open(t, db, c), c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1)))
+
+	full, err := localindex.New(stageFails{db}, cdc, ac, c, log.NewNopLogger())
+	require.NoError(t, err)
+	_, err = full.StageBlock(c.ctx(), 2, []*storetypes.StoreKVPair{c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_FAILED, 1))})
+	require.ErrorContains(t, err, "stage block 2: disk full")
+	require.EqualValues(t, 1, full.Height())
+	require.Equal(t, []uint64{1}, drain(full.Status(types.DEPLOYMENT_STATUS_IN_PROGRESS, math.MaxUint64)))
+	staged, err := db.Get([]byte{0x08})
+	require.NoError(t, err)
+	require.Nil(t, staged)
+
+	// Block 2 staged, the state committed, the update lost; the restarted
+	// node cannot read record 1.
+	_, err = open(t, db, c).StageBlock(c.ctx(), 2, []*storetypes.StoreKVPair{c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_FAILED, 1))})
+	require.NoError(t, err)
+	c.height = 2
+	broken := errors.New("disk on fire")
+	blind, err := localindex.New(db, cdc, ac, unreadable{broken}, log.NewNopLogger())
+	require.NoError(t, err)
+	err = blind.Sync(c.ctx(), 2)
+	require.ErrorIs(t, err, broken)
+	require.ErrorContains(t, err, "recover block 2: record 1")
+	require.EqualValues(t, 1, blind.Height())
+	require.Equal(t, []uint64{1}, drain(blind.Status(types.DEPLOYMENT_STATUS_IN_PROGRESS, math.MaxUint64)))
+
+	again, err := localindex.New(db, cdc, ac, noRebuild{c}, log.NewNopLogger())
+	require.NoError(t, err)
+	require.NoError(t, again.Sync(c.ctx(), 2))
+	require.Equal(t, []uint64{1}, drain(again.Status(types.DEPLOYMENT_STATUS_FAILED, math.MaxUint64)))
+}
+
 // A record that does not decode fails the block's index update, names the
 // problem and leaves the height where it was; a failing rebuild leaves no
 // height. Either way the next block rebuilds.
