@@ -127,6 +127,17 @@ func open(t *testing.T, db dbm.DB, c *chain) *localindex.Index {
 	return idx
 }
 
+// indexAtHeight1 is an index on its own database that has taken block 1 of
+// a new chain: record 1, in progress in prod, by deployer 1.
+func indexAtHeight1(t *testing.T) (*chain, dbm.DB, *localindex.Index) {
+	t.Helper()
+	c := newChain(t)
+	db := dbm.NewMemDB()
+	idx := open(t, db, c)
+	c.commit(idx, c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1)))
+	return c, db, idx
+}
+
 // lister reads a list to its end.
 func lister(t *testing.T) func(idpage.Source, error) []uint64 {
 	return func(src idpage.Source, err error) []uint64 {
@@ -187,11 +198,8 @@ func TestListsFollowCommittedWrites(t *testing.T) {
 }
 
 func TestReopenKeepsTheIndexAndItsHeight(t *testing.T) {
-	c := newChain(t)
+	c, db, idx := indexAtHeight1(t)
 	drain := lister(t)
-	db := dbm.NewMemDB()
-	idx := open(t, db, c)
-	c.commit(idx, c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1)))
 	c.commit(idx, c.write(rec(t, 2, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1)))
 
 	again := open(t, db, c)
@@ -211,11 +219,8 @@ func TestReopenKeepsTheIndexAndItsHeight(t *testing.T) {
 // A crash between the index's write and the state's commit leaves the index
 // one block ahead; the node replays the block, which changes nothing.
 func TestReplayedBlockChangesNothing(t *testing.T) {
-	c := newChain(t)
+	c, db, idx := indexAtHeight1(t)
 	drain := lister(t)
-	db := dbm.NewMemDB()
-	idx := open(t, db, c)
-	c.commit(idx, c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1)))
 	block2 := []*storetypes.StoreKVPair{
 		c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_SUCCEEDED, 1)),
 		c.write(rec(t, 2, "dev", types.DEPLOYMENT_STATUS_IN_PROGRESS, 2)),
@@ -315,11 +320,8 @@ func TestStagedBlockIsRecoveredFromState(t *testing.T) {
 // and the block's replay stages and applies it. A stage of any other block
 // is no help, and the index is rebuilt.
 func TestStaleStageIsNotApplied(t *testing.T) {
-	c := newChain(t)
+	c, db, idx := indexAtHeight1(t)
 	drain := lister(t)
-	db := dbm.NewMemDB()
-	idx := open(t, db, c)
-	c.commit(idx, c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1)))
 	block2 := []*storetypes.StoreKVPair{c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_FAILED, 1))}
 	_, err := idx.StageBlock(c.ctx(), 2, block2)
 	require.NoError(t, err)
@@ -372,10 +374,8 @@ func (stageFails) SetSync([]byte, []byte) error { return errors.New("disk full")
 // anything changes; a staged block whose records cannot be read fails
 // Sync by name and stays staged, so the next start recovers it.
 func TestFailedStageOrRecoveryChangesNothing(t *testing.T) {
-	c := newChain(t)
+	c, db, _ := indexAtHeight1(t)
 	drain := lister(t)
-	db := dbm.NewMemDB()
-	c.commit(open(t, db, c), c.write(rec(t, 1, "prod", types.DEPLOYMENT_STATUS_IN_PROGRESS, 1)))
 
 	full, err := localindex.New(stageFails{db}, cdc, ac, c, log.NewNopLogger())
 	require.NoError(t, err)
