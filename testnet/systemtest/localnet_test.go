@@ -109,27 +109,31 @@ func TestLocalnetFourValidators(t *testing.T) {
 		require.Equal(t, want, got, "node%d's app hash at height %d", i, common)
 	}
 
-	// Every acknowledged record is on every node, exactly once.
+	// Every acknowledged record is on every node, exactly once: in state
+	// (the plain list) and in the node-local index (the environment filter
+	// reads it), which node3 kept through its kill and catch-up.
 	require.Len(t, records, 6)
 	for i, n := range ln.Nodes {
 		for _, r := range records {
 			readOn(n, r, 15*time.Second)
 		}
-		var list struct {
-			Deployments []struct {
-				ID             string `json:"id"`
-				OrganizationID string `json:"organization_id"`
-				ExternalID     string `json:"external_id"`
-			} `json:"deployments"`
-		}
-		require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments?pagination.limit=100"), &list))
-		seen := map[string]int{}
-		for _, d := range list.Deployments {
-			seen[d.OrganizationID+"/"+d.ExternalID]++
-		}
-		require.Len(t, list.Deployments, len(records), "node%d's deployments", i)
-		for _, r := range records {
-			require.Equal(t, 1, seen[r.org+"/"+r.externalID], "node%d: %s/%s", i, r.org, r.externalID)
+		for _, filter := range []string{"", "environment=production&"} {
+			var list struct {
+				Deployments []struct {
+					ID             string `json:"id"`
+					OrganizationID string `json:"organization_id"`
+					ExternalID     string `json:"external_id"`
+				} `json:"deployments"`
+			}
+			require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments?"+filter+"pagination.limit=100"), &list))
+			seen := map[string]int{}
+			for _, d := range list.Deployments {
+				seen[d.OrganizationID+"/"+d.ExternalID]++
+			}
+			require.Len(t, list.Deployments, len(records), "node%d's deployments (%q)", i, filter)
+			for _, r := range records {
+				require.Equal(t, 1, seen[r.org+"/"+r.externalID], "node%d (%q): %s/%s", i, filter, r.org, r.externalID)
+			}
 		}
 	}
 	requireSameAppHash(t, ln)
