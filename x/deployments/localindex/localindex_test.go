@@ -63,6 +63,7 @@ func (c *chain) WalkDeployments(_ context.Context, fn func(types.Deployment) err
 	return nil
 }
 
+// GetDeployment reads one of the chain's records, as the keeper does.
 func (c *chain) GetDeployment(_ context.Context, id uint64) (types.Deployment, error) {
 	if d, ok := c.records[id]; ok {
 		return d, nil
@@ -79,6 +80,10 @@ func (u unreadable) WalkDeployments(context.Context, func(types.Deployment) erro
 func (u unreadable) GetDeployment(context.Context, uint64) (types.Deployment, error) {
 	return types.Deployment{}, u.err
 }
+
+// stagedKey is where the index keeps a staged block (its key layout's
+// prefixStaged).
+var stagedKey = []byte{0x08}
 
 // noRebuild reads the chain's records one by one but cannot walk them: an
 // index that tries to rebuild fails.
@@ -304,7 +309,7 @@ func TestStagedBlockIsRecoveredFromState(t *testing.T) {
 	require.Equal(t, []uint64{3}, drain(again.Status(types.DEPLOYMENT_STATUS_IN_PROGRESS, math.MaxUint64)))
 	require.Equal(t, []uint64{1}, drain(again.Environment("prod", math.MaxUint64)))
 	require.Equal(t, []uint64{3}, drain(again.Deployer(addr(2), math.MaxUint64)))
-	staged, err := db.Get([]byte{0x08})
+	staged, err := db.Get(stagedKey)
 	require.NoError(t, err)
 	require.Nil(t, staged, "the recovered stage is dropped")
 
@@ -342,7 +347,7 @@ func TestStaleStageIsNotApplied(t *testing.T) {
 	require.ErrorIs(t, again.Sync(c.ctx(), 3), errRebuilt)
 	// A damaged stage is no help either.
 	require.NoError(t, open(t, db, c).Sync(c.ctx(), 3))
-	require.NoError(t, db.Set([]byte{0x08}, []byte{0, 0, 0, 0, 0, 0, 0, 4, 1}))
+	require.NoError(t, db.Set(stagedKey, []byte{0, 0, 0, 0, 0, 0, 0, 4, 1}))
 	damaged, err := localindex.New(db, cdc, ac, noRebuild{c}, log.NewNopLogger())
 	require.NoError(t, err)
 	require.EqualValues(t, 3, damaged.Height())
@@ -383,7 +388,7 @@ func TestFailedStageOrRecoveryChangesNothing(t *testing.T) {
 	require.ErrorContains(t, err, "stage block 2: disk full")
 	require.EqualValues(t, 1, full.Height())
 	require.Equal(t, []uint64{1}, drain(full.Status(types.DEPLOYMENT_STATUS_IN_PROGRESS, math.MaxUint64)))
-	staged, err := db.Get([]byte{0x08})
+	staged, err := db.Get(stagedKey)
 	require.NoError(t, err)
 	require.Nil(t, staged)
 
