@@ -31,7 +31,10 @@
 //
 // Readers see the index of the latest block: a query at an older height gets
 // ids from the latest index, and the caller re-checks every record it loads
-// (see keeper.RecordIndex).
+// (see keeper.RecordIndex). While a block commits, the index may be a block
+// ahead of or behind the state a query reads; the same re-check keeps such
+// a query from returning a record that does not match, though it can leave
+// out one the block just wrote.
 package localindex
 
 import (
