@@ -13,9 +13,10 @@
 // A block's update comes in two steps. Before the state's commit the app
 // stages it (StageBlock): the ids of the records the block wrote are
 // written durably. The update itself (decoding the records, replacing their
-// entries) then runs concurrently with the state's commit, so it adds
-// nothing to the time a block holds the node's single ABCI lane. Whichever
-// of the two a crash interrupts, nothing is lost:
+// entries) then runs concurrently with the state's commit, so on a node
+// with a core to spare it adds nothing to the time a block holds the
+// node's single ABCI lane. Whichever of the two a crash interrupts,
+// nothing is lost:
 //   - the update written, the state's commit not: the index is one block
 //     ahead, and the block's replay at restart applies the same changes
 //     again, which changes nothing;
