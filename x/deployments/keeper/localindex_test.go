@@ -12,6 +12,7 @@ import (
 
 	"github.com/shiplog/shiplog/x/deployments/localindex"
 	"github.com/shiplog/shiplog/x/deployments/types"
+	"github.com/shiplog/shiplog/x/internal/idpage"
 )
 
 // TestKeeperRecoversAStagedBlock: the keeper is the node-local index's
@@ -43,16 +44,8 @@ func TestKeeperRecoversAStagedBlock(t *testing.T) {
 	require.Equal(t, f.ctx.BlockHeight(), again.Height())
 	src, err := again.Environment("prod", math.MaxUint64)
 	require.NoError(t, err)
-	var ids []uint64
-	for {
-		id, ok, err := src.Next()
-		require.NoError(t, err)
-		if !ok {
-			break
-		}
-		ids = append(ids, id)
-	}
-	require.NoError(t, src.Close())
+	ids, _, err := idpage.Collect(src, math.MaxUint64, func(id uint64) (uint64, bool, error) { return id, true, nil })
+	require.NoError(t, err)
 	require.Equal(t, []uint64{staged, first}, ids)
 	require.NotContains(t, ids, unstaged)
 }
