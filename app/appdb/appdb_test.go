@@ -242,8 +242,10 @@ func TestCompactDropsDeletedData(t *testing.T) {
 	}
 	kept, err := db.Get([]byte("k000010"))
 	require.NoError(t, err)
-	before := tableBytes(t, dir)
-	require.Greater(t, before, int64(20<<20), "flushed tables still hold the deleted values")
+	// Memtables flush in the background: wait for the first two.
+	var before int64
+	require.Eventually(t, func() bool { before = tableBytes(t, dir); return before > 20<<20 },
+		10*time.Second, 20*time.Millisecond, "flushed tables still hold the deleted values")
 
 	require.NoError(t, db.Compact())
 	// Pebble removes the replaced tables in the background.
