@@ -1,5 +1,6 @@
-// Package appdb opens the application database (the IAVL state) on pebble
-// with options chosen for shiplog's load, instead of cosmos-db's defaults.
+// Package appdb opens shiplog's pebble databases (the IAVL state and the
+// deployments module's node-local index) with options chosen for shiplog's
+// load, instead of cosmos-db's defaults.
 //
 // Every record writes new keys (sequence ids, index entries), and collections
 // read a key before writing it; on pebble's defaults, a read of a key that is
@@ -24,8 +25,9 @@ import (
 const (
 	// Name is the database's name in the node's data folder (the SDK's).
 	Name = "application"
-	// BlockCacheBytes is shared by all levels. It holds the upper IAVL
-	// levels and the fast-node index of recent records.
+	// BlockCacheBytes is the application database's block cache, shared
+	// by all levels. It holds the upper IAVL levels and the fast-node index
+	// of recent records.
 	BlockCacheBytes = 256 << 20
 	// MemTableBytes is the size at which the memtable is flushed to L0,
 	// four times pebble's default. Pebble keeps a pool of write-ahead logs
@@ -49,17 +51,17 @@ func Open(home string, backend dbm.BackendType) (dbm.DB, error) {
 	if backend != dbm.PebbleDBBackend {
 		return dbm.NewDB(Name, backend, dir)
 	}
-	db, err := OpenPebble(filepath.Join(dir, Name+".db"))
+	db, err := OpenPebble(filepath.Join(dir, Name+".db"), BlockCacheBytes)
 	if err != nil {
-		return nil, err // not a typed nil inside the interface
+		return nil, fmt.Errorf("open application database: %w", err) // not a typed nil inside the interface
 	}
 	return db, nil
 }
 
 // OpenPebble opens (or creates) a pebble database at path with shiplog's
-// options.
-func OpenPebble(path string) (*DB, error) {
-	cache := pebble.NewCache(BlockCacheBytes)
+// options and a block cache of cacheBytes.
+func OpenPebble(path string, cacheBytes int64) (*DB, error) {
+	cache := pebble.NewCache(cacheBytes)
 	defer cache.Unref() // the database holds its own reference
 	opts := &pebble.Options{
 		Cache:                       cache,
@@ -78,7 +80,7 @@ func OpenPebble(path string) (*DB, error) {
 	opts.EnsureDefaults()
 	db, err := pebble.Open(path, opts)
 	if err != nil {
-		return nil, fmt.Errorf("open application database %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return &DB{db: db}, nil
 }

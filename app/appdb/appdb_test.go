@@ -18,7 +18,7 @@ import (
 
 func open(t *testing.T) *appdb.DB {
 	t.Helper()
-	db, err := appdb.OpenPebble(filepath.Join(t.TempDir(), "application.db"))
+	db, err := appdb.OpenPebble(filepath.Join(t.TempDir(), "application.db"), appdb.BlockCacheBytes)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
 	return db
@@ -224,7 +224,7 @@ func tableBytes(t *testing.T, dir string) int64 {
 // still hold them until Compact; the survivors read back unchanged.
 func TestCompactDropsDeletedData(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "application.db")
-	db, err := appdb.OpenPebble(dir)
+	db, err := appdb.OpenPebble(dir, appdb.BlockCacheBytes)
 	require.NoError(t, err)
 	defer db.Close()
 	require.NoError(t, db.Compact(), "an empty database")

@@ -45,7 +45,7 @@ must be stopped: the database is locked while it runs.`,
 			if err != nil {
 				return fmt.Errorf("no application database at %s: %w", path, err)
 			}
-			db, err := appdb.OpenPebble(path)
+			db, err := appdb.OpenPebble(path, appdb.BlockCacheBytes)
 			if err != nil {
 				return fmt.Errorf("%w (is the node still running? stop it first)", err)
 			}

@@ -21,7 +21,7 @@ func TestDBCompact(t *testing.T) {
 	require.ErrorContains(t, run(t, home, "db", "compact"), "no application database at")
 
 	path := filepath.Join(home, "data", appdb.Name+".db")
-	db, err := appdb.OpenPebble(path)
+	db, err := appdb.OpenPebble(path, appdb.BlockCacheBytes)
 	require.NoError(t, err)
 	for i := range 1000 {
 		require.NoError(t, db.Set([]byte(fmt.Sprintf("k%04d", i)), []byte("v")))
@@ -30,7 +30,7 @@ func TestDBCompact(t *testing.T) {
 	require.NoError(t, db.Close())
 
 	require.NoError(t, run(t, home, "db", "compact"))
-	db, err = appdb.OpenPebble(path)
+	db, err = appdb.OpenPebble(path, appdb.BlockCacheBytes)
 	require.NoError(t, err)
 	v, err := db.Get([]byte("k0999"))
 	require.NoError(t, err)
