@@ -108,6 +108,11 @@ type App struct {
 	BasicModuleManager module.BasicManager
 	configurator       module.Configurator
 
+	// treeLock keeps CheckTx and queries off the state trees while a
+	// block writes them (see abcilanes.go); treesLocked is set while
+	// FinalizeBlock holds it, and only the consensus connection uses it.
+	treeLock    sync.RWMutex
+	treesLocked bool
 	// admission bounds each member's transactions in this node's mempool.
 	admission *AdmissionBound
 	sigCache  *SignatureCache
@@ -359,7 +364,9 @@ func (app *App) BeginBlocker(ctx sdk.Context) (sdk.BeginBlock, error) {
 }
 
 func (app *App) EndBlocker(ctx sdk.Context) (sdk.EndBlock, error) {
-	return app.ModuleManager.EndBlock(ctx)
+	res, err := app.ModuleManager.EndBlock(ctx)
+	app.lockTreesForWrites(ctx)
+	return res, err
 }
 
 // InitChainer loads genesis; x/consortium returns the validator set.

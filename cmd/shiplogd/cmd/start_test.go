@@ -1,0 +1,30 @@
+package cmd_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// shiplogd start runs CometBFT in its own process: starting the app alone
+// for an external CometBFT is refused, and so is an app.toml the SDK
+// rejects, before any database is opened. (The system tests start real
+// nodes.)
+func TestStartRefusesWhatItDoesNotRun(t *testing.T) {
+	home := t.TempDir()
+	require.NoError(t, run(t, home, "init", "node-1"))
+	require.ErrorContains(t, run(t, home, "start", "--with-comet=false"),
+		"shiplogd runs CometBFT in-process: --with-comet=false is not supported")
+
+	appToml := filepath.Join(home, "config", "app.toml")
+	bz, err := os.ReadFile(appToml)
+	require.NoError(t, err)
+	bz = regexp.MustCompile(`(?m)^minimum-gas-prices = .*$`).ReplaceAll(bz, []byte(`minimum-gas-prices = ""`))
+	require.NoError(t, os.WriteFile(appToml, bz, 0o600))
+	require.ErrorContains(t, run(t, home, "start"), "app.toml: set min gas price")
+	_, err = os.Stat(filepath.Join(home, "data", "application.db"))
+	require.ErrorIs(t, err, os.ErrNotExist)
+}
