@@ -2,9 +2,7 @@ package cmd_test
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -37,10 +35,6 @@ func TestDBCompact(t *testing.T) {
 	require.Equal(t, []byte("v"), v)
 	require.NoError(t, db.Close())
 
-	appToml := filepath.Join(home, "config", "app.toml")
-	cfg, err := os.ReadFile(appToml)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(appToml, []byte(strings.Replace(string(cfg),
-		`app-db-backend = "pebbledb"`, `app-db-backend = "goleveldb"`, 1)), 0o600))
+	setAppToml(t, home, "app-db-backend", `"goleveldb"`)
 	require.ErrorContains(t, run(t, home, "db", "compact"), `app-db-backend is "goleveldb"`)
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -24,6 +25,17 @@ func run(t *testing.T, home string, args ...string) error {
 	root.SetOut(io.Discard)
 	root.SetErr(io.Discard)
 	return svrcmd.Execute(root, "SHIPLOGD", home)
+}
+
+// setAppToml sets key's line in home's app.toml to key = value (TOML).
+func setAppToml(t *testing.T, home, key, value string) {
+	t.Helper()
+	path := filepath.Join(home, "config", "app.toml")
+	bz, err := os.ReadFile(path)
+	require.NoError(t, err)
+	line := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(key) + ` = .*$`)
+	require.True(t, line.Match(bz), "app.toml has no %s", key)
+	require.NoError(t, os.WriteFile(path, line.ReplaceAll(bz, []byte(key+" = "+value)), 0o600))
 }
 
 // TestInitWritesShiplogDefaults: `shiplogd init` gives the dev chain id, a

@@ -3,7 +3,6 @@ package cmd_test
 import (
 	"os"
 	"path/filepath"
-	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -19,12 +18,8 @@ func TestStartRefusesWhatItDoesNotRun(t *testing.T) {
 	require.ErrorContains(t, run(t, home, "start", "--with-comet=false"),
 		"shiplogd runs CometBFT in-process: --with-comet=false is not supported")
 
-	appToml := filepath.Join(home, "config", "app.toml")
-	bz, err := os.ReadFile(appToml)
-	require.NoError(t, err)
-	bz = regexp.MustCompile(`(?m)^minimum-gas-prices = .*$`).ReplaceAll(bz, []byte(`minimum-gas-prices = ""`))
-	require.NoError(t, os.WriteFile(appToml, bz, 0o600))
+	setAppToml(t, home, "minimum-gas-prices", `""`)
 	require.ErrorContains(t, run(t, home, "start"), "app.toml: set min gas price")
-	_, err = os.Stat(filepath.Join(home, "data", "application.db"))
+	_, err := os.Stat(filepath.Join(home, "data", "application.db"))
 	require.ErrorIs(t, err, os.ErrNotExist)
 }
