@@ -93,17 +93,14 @@ func (b *AdmissionBound) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, n
 	return newCtx, nil
 }
 
-// Commit commits the block, with the state trees locked (see abcilanes.go),
-// while the deployments index takes its changes, then lets the admission
-// bound count afresh and
+// Commit commits the block while the deployments index takes its changes,
+// then lets the admission bound count afresh and
 // starts a generation of the decoded-transaction cache: CometBFT re-checks
 // the transactions still waiting right after a commit, and those re-checks
 // rebuild the counts and keep their transactions cached.
 func (app *App) Commit() (*abci.ResponseCommit, error) {
 	indexed := app.indexBlock()
-	app.treeLock.Lock()
 	res, err := app.BaseApp.Commit()
-	app.treeLock.Unlock()
 	indexed()
 	app.admission.Reset()
 	app.txCache.Rotate()

@@ -108,11 +108,6 @@ type App struct {
 	BasicModuleManager module.BasicManager
 	configurator       module.Configurator
 
-	// treeLock keeps CheckTx and queries off the state trees while a
-	// block writes them (see abcilanes.go); treesLocked is set while
-	// FinalizeBlock holds it, and only the consensus connection uses it.
-	treeLock    sync.RWMutex
-	treesLocked bool
 	// admission bounds each member's transactions in this node's mempool.
 	admission *AdmissionBound
 	sigCache  *SignatureCache
@@ -364,9 +359,7 @@ func (app *App) BeginBlocker(ctx sdk.Context) (sdk.BeginBlock, error) {
 }
 
 func (app *App) EndBlocker(ctx sdk.Context) (sdk.EndBlock, error) {
-	res, err := app.ModuleManager.EndBlock(ctx)
-	app.lockTreesForWrites(ctx)
-	return res, err
+	return app.ModuleManager.EndBlock(ctx)
 }
 
 // InitChainer loads genesis; x/consortium returns the validator set.

@@ -259,9 +259,9 @@ func (d RememberVerifiedSignatures) AnteHandle(ctx sdk.Context, tx sdk.Tx, simul
 // Preverify checks the signatures of a transaction before it is handed to
 // CometBFT's mempool, on the caller's goroutine, and remembers it when they
 // verify, so that CheckTx skips the check (see SkipVerifiedSignatures).
-// CometBFT calls CheckTx one transaction at a time, and the secp256k1
-// check was the largest part of CheckTx; here it runs on the goroutines of
-// the callers, several at once.
+// CheckTx, FinalizeBlock and Commit share one lock, and the secp256k1
+// check was the largest part of CheckTx; here it runs beside a block being
+// executed instead of after it.
 //
 // It reads no state: the signers' account numbers and keys come from
 // transactions of theirs that verified in CheckTx, and CheckTx compares

@@ -24,8 +24,8 @@ const DefaultDecodedTxCacheBytes = 32 << 20
 // decoded the bytes again, and finding the signers decodes the messages a
 // second time through the protobuf-v2 API (into dynamicpb messages for
 // modules without generated v2 types): with a backlog of 100-record batches,
-// the re-checks alone took a sixth of the node's CPU, all of it on the
-// single ABCI lane of the time, which FinalizeBlock and Commit shared.
+// the re-checks alone took a sixth of the node's CPU, all of it on the ABCI
+// lane that FinalizeBlock and Commit also wait for.
 //
 // Sharing a decoded transaction is safe because nothing writes to it once
 // it is published: an entry is added only after its signers, which the

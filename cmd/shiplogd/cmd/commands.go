@@ -36,7 +36,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.App) {
 		snapshot.Cmd(newApp),
 	)
 	server.AddCommandsWithStartCmdOptions(rootCmd, app.DefaultNodeHome, newApp, appExport,
-		server.StartCmdOptions{DBOpener: appdb.Open, StartCommandHandler: startNode})
+		server.StartCmdOptions{DBOpener: appdb.Open})
 	rootCmd.AddCommand(
 		server.StatusCommand(),
 		genesisCmd(tempApp),
