@@ -56,9 +56,9 @@ func (app *App) wireDeploymentsIndex(db dbm.DB, appOpts servertypes.AppOptions, 
 
 // openDeploymentsIndexDB opens the index beside a node's application
 // database, on pebble with shiplog's options (see appdb): on cosmos-db's
-// defaults its 4 MiB memtables each flushed into a bottom level that spans
-// the whole key space (the entries of every record are spread over it), so
-// each flush rewrote most of the level: in 5-minute runs at 1,500
+// defaults each of its 4 MiB memtables, once flushed, was compacted into a
+// bottom level that spans the whole key space (every record's entries are
+// spread over it), rewriting most of that level: in 5-minute runs at 1,500
 // records/s pebble wrote 7.6 bytes for every byte the index took in, and
 // 3.1 with these options. An app on an in-memory database (tests, the
 // CLI's template app) keeps its index in memory too.
