@@ -194,44 +194,35 @@ func (idx *Index) recoverStaged(ctx context.Context, height int64) (bool, error)
 		ids = append(ids, binary.BigEndian.Uint64(rest))
 	}
 	// A record the block wrote twice is re-indexed once, from its final
-	// state.
+	// state: as the block's write of it, which apply replaces entries for.
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	batch := idx.db.NewBatch()
+	writes := make([]*storetypes.StoreKVPair, 0, len(ids))
 	for _, id := range ids {
-		if err := idx.reindex(ctx, batch, id); err != nil {
-			_ = batch.Close()
+		kv := &storetypes.StoreKVPair{StoreKey: types.StoreKey, Key: binary.BigEndian.AppendUint64(slices.Clip(idx.prefix), id)}
+		d, err := idx.records.GetDeployment(ctx, id)
+		switch {
+		case errors.Is(err, types.ErrNotFound):
+			kv.Delete = true
+		case err != nil:
 			return false, fmt.Errorf("deployments index: recover block %d: record %d: %w", height, id, err)
+		default:
+			if kv.Value, err = idx.cdc.Marshal(&d); err != nil {
+				return false, fmt.Errorf("deployments index: recover block %d: record %d: %w", height, id, err)
+			}
 		}
+		writes = append(writes, kv)
+	}
+	batch := idx.db.NewBatch()
+	if err := idx.apply(batch, writes); err != nil {
+		_ = batch.Close()
+		return false, fmt.Errorf("deployments index: recover block %d: %w", height, err)
 	}
 	if err := idx.commit(batch, height); err != nil {
 		return false, err
 	}
 	idx.logger.Info("deployments index: applied the block staged before a crash", "height", height, "records", len(ids))
 	return true, nil
-}
-
-// reindex replaces id's entries with those of the record in the state ctx
-// reads, or removes them if the record is gone.
-func (idx *Index) reindex(ctx context.Context, batch dbm.Batch, id uint64) error {
-	old, had, err := idx.stored(id)
-	if err != nil {
-		return err
-	}
-	if had {
-		if err := idx.remove(batch, id, old); err != nil {
-			return err
-		}
-	}
-	d, err := idx.records.GetDeployment(ctx, id)
-	if errors.Is(err, types.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	idx.maxID = max(idx.maxID, id)
-	return idx.put(batch, id, idx.attrsOf(d))
 }
 
 // Rebuild drops every entry and indexes the records ctx reads as those of
