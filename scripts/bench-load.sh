@@ -40,6 +40,14 @@
 #             data folder less the consensus WAL (a ring capped at 1 GB) is
 #             divided by every record the chain holds, warm-up included.
 #
+# Pebble's work for the records (shiplog's nodes; node0 of the localnet),
+# from the node's Prometheus metrics (shiplog_db_*, both databases) over
+# the measured run:
+#   db_w/rec  bytes pebble wrote (memtable flushes and compactions) per record
+#   db_wamp   those bytes over what the node wrote to the write-ahead logs
+#             (write amplification); compactions still owed at the run's
+#             end are not in either
+#
 # Environment: BENCH_SECONDS (30) how long each scenario submits,
 # BENCH_RATE (0 = as fast as possible) transactions per second,
 # BENCH_SCENARIOS ("single sustained batched localnet4 localnet4b kvstore"), BENCH_DIR
@@ -65,7 +73,7 @@ LOCALNET_SECONDS=${BENCH_LOCALNET_SECONDS:-120}
 # would: one key alone meets the per-member admission bound (1,000
 # transactions waiting per block) before the node's capacity.
 CI_KEYS="ci1 ci2 ci3"
-BASE=29000 # node i: BASE+10*i+{0 p2p,1 rpc,2 api,3 grpc}
+BASE=29000 # node i: BASE+10*i+{0 p2p,1 rpc,2 api,3 grpc,4 metrics}
 
 PIDS=()
 cleanup() {
@@ -133,17 +141,34 @@ tx_count() { # per-tx records
   fi
 }
 
+# db_written: bytes written to the write-ahead logs, and by flushes and
+# compactions, summed over a node's pebble databases.
+db_written() { # metrics port
+  curl -fsS --max-time 5 "http://127.0.0.1:$1/metrics" 2>/dev/null | awk '
+    /^shiplog_db_wal_written_bytes_total/ { wal += $2 }
+    /^shiplog_db_(flush|compaction)_written_bytes_total/ { tables += $2 }
+    END { printf "%.0f %.0f", wal, tables }'
+}
+# db_work: "bytes per record, write amplification" between two db_written.
+db_work() { # before, after, records
+  awk -v b="$1" -v a="$2" -v n="$3" 'BEGIN {
+    split(b, x, " "); split(a, y, " "); wal = y[1] - x[1]; tables = y[2] - x[2]
+    if (wal <= 0 || n <= 0) { print "- -"; exit }
+    printf "%.0f %.1f", tables / n, tables / wal }'
+}
+
 RESULTS=()
-record() { # json line, bytes per record in the run, kept per record, peak MiB
-  RESULTS+=("$1|$2|$3|$4")
-  echo "$1 run_bytes/record/node=$2 kept_bytes/record/node=$3 peak_MiB/node=$4" >&2
+record() { # json line, bytes per record in the run, kept per record, peak MiB, [db_work]
+  local db=${5:-- -}
+  RESULTS+=("$1|$2|$3|$4|$db")
+  echo "$1 run_bytes/record/node=$2 kept_bytes/record/node=$3 peak_MiB/node=$4 db_written/record,db_wamp=$db" >&2
 }
 per() { echo $(($1 / ($2 > 0 ? $2 : 1))); } # bytes, records
 
 start_shiplog_node() { # home, index
   local rpc=$((BASE + 10 * $2 + 1)) p2p=$((BASE + 10 * $2)) api=$((BASE + 10 * $2 + 2)) grpc=$((BASE + 10 * $2 + 3)) k
   SHIPLOGD="$BIN" SHIPLOG_HOME="$1" RPC_PORT=$rpc P2P_PORT=$p2p API_PORT=$api GRPC_PORT=$grpc \
-    scripts/dev-node.sh init >/dev/null
+    METRICS_PORT=$((BASE + 10 * $2 + 4)) scripts/dev-node.sh init >/dev/null
   for k in $CI_KEYS; do
     "$BIN" keys add "$k" --keyring-backend test --home "$1" >/dev/null 2>&1
     "$BIN" genesis add-member "$("$BIN" keys show "$k" -a --keyring-backend test --home "$1")" dev-org deployer --home "$1"
@@ -173,13 +198,14 @@ signers_of() { # home
 }
 
 run_single() { # label, batch, [rate, seconds]
-  local home="$DIR/$1" count before after pid json records peak rate=${3:-$RATE}
+  local home="$DIR/$1" count before after pid json records peak db0 db1 rate=${3:-$RATE}
   start_shiplog_node "$home" 0
   pid=${PIDS[-1]}
   # shellcheck disable=SC2046 # one word per flag
   warm_up "$2" $(signers_of "$home") --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))"
   after_warm_up $((BASE + 1))
   before=$(data_bytes "$home")
+  db0=$(db_written $((BASE + 4)))
   if [ -n "${4:-}" ]; then count=$((rate * $4)); else count=$(tx_count "$2"); fi
   # shellcheck disable=SC2046 # one word per flag
   # At a fixed rate, enough submitters that a block's execution (CheckTx
@@ -188,15 +214,17 @@ run_single() { # label, batch, [rate, seconds]
     $(signers_of "$home") --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))")
   sleep 2
   after=$(data_bytes "$home")
+  db1=$(db_written $((BASE + 4)))
   records=$(printf '%s' "$json" | committed)
   settle $((BASE + 1))
   peak=$(peak_kib "$pid")
   cleanup
-  record "$json" "$(per $((after - before)) "$records")" "$(per "$(kept_bytes "$home")" $((WARM + records)))" $((peak / 1024))
+  record "$json" "$(per $((after - before)) "$records")" "$(per "$(kept_bytes "$home")" $((WARM + records)))" $((peak / 1024)) \
+    "$(db_work "$db0" "$db1" "$records")"
 }
 
 run_localnet4() { # label, batch, [rate, seconds]
-  local net="$DIR/$1" count workers before=0 after=0 kept=0 peak=0 json records i signers=() rate=${3:-$RATE}
+  local net="$DIR/$1" count workers before=0 after=0 kept=0 peak=0 json records i db0 db1 signers=() rate=${3:-$RATE}
   "$BIN" testnet init-files --validators 4 --output "$net" --chain-id shiplog-bench-4 --starting-port $BASE >/dev/null
   for i in 0 1 2 3; do
     "$BIN" start --home "$net/node$i" --log_level error >"$net/node$i.log" 2>&1 &
@@ -207,6 +235,7 @@ run_localnet4() { # label, batch, [rate, seconds]
   warm_up "$2" "${signers[@]}" --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))"
   after_warm_up $((BASE + 1))
   for i in 0 1 2 3; do before=$((before + $(data_bytes "$net/node$i"))); done
+  db0=$(db_written $((BASE + 4)))
   # Flat out, the generator's default 16 submitters; at a fixed rate, enough
   # that waiting on CheckTx does not hold back the offered load.
   workers=16
@@ -215,6 +244,7 @@ run_localnet4() { # label, batch, [rate, seconds]
     --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))")
   sleep 3
   for i in 0 1 2 3; do after=$((after + $(data_bytes "$net/node$i"))); done
+  db1=$(db_written $((BASE + 4)))
   records=$(printf '%s' "$json" | committed)
   settle $((BASE + 1))
   for i in 0 1 2 3; do
@@ -222,7 +252,8 @@ run_localnet4() { # label, batch, [rate, seconds]
   done
   cleanup
   for i in 0 1 2 3; do kept=$((kept + $(kept_bytes "$net/node$i"))); done
-  record "$json" "$(per $((after - before)) $((4 * records)))" "$(per "$kept" $((4 * (WARM + records))))" $((peak / 1024))
+  record "$json" "$(per $((after - before)) $((4 * records)))" "$(per "$kept" $((4 * (WARM + records))))" $((peak / 1024)) \
+    "$(db_work "$db0" "$db1" "$records")"
 }
 
 run_kvstore() {
@@ -319,12 +350,12 @@ for s in $SCENARIOS; do
 done
 
 [ "${#RESULTS[@]}" -gt 0 ] &&
-  printf '\n%-10s %6s %10s %12s %8s %8s %8s %8s %9s %9s\n' scenario batch records records/s p50_ms p95_ms p99_ms run/rec kept/rec peak_MiB
+  printf '\n%-10s %6s %10s %12s %8s %8s %8s %8s %9s %9s %9s %8s\n' scenario batch records records/s p50_ms p95_ms p99_ms run/rec kept/rec peak_MiB db_w/rec db_wamp
 for r in "${RESULTS[@]}"; do
-  IFS='|' read -r json bpr kept peak <<<"$r"
+  IFS='|' read -r json bpr kept peak db <<<"$r"
   field() { printf '%s' "$json" | sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
-  printf '%-10s %6s %10s %12.0f %8.0f %8.0f %8.0f %8s %9s %9s\n' "$(field label)" "$(field batch)" \
-    "$(field committed_records)" "$(field records_per_second)" "$(field p50_ms)" "$(field p95_ms)" "$(field p99_ms)" "$bpr" "$kept" "$peak"
+  printf '%-10s %6s %10s %12.0f %8.0f %8.0f %8.0f %8s %9s %9s %9s %8s\n' "$(field label)" "$(field batch)" \
+    "$(field committed_records)" "$(field records_per_second)" "$(field p50_ms)" "$(field p95_ms)" "$(field p99_ms)" "$bpr" "$kept" "$peak" $db
 done
 
 for line in "${RESTART_LINES[@]}"; do echo "$line"; done

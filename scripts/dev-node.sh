@@ -7,7 +7,7 @@
 #   scripts/dev-node.sh init     init only (used by the system tests)
 #
 # Environment: SHIPLOGD (binary), SHIPLOG_HOME, CHAIN_ID, RPC_PORT, P2P_PORT,
-# API_PORT, GRPC_PORT. Every listener is bound to 127.0.0.1.
+# API_PORT, GRPC_PORT, METRICS_PORT. Every listener is bound to 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,7 @@ RPC_PORT=${RPC_PORT:-26657}
 P2P_PORT=${P2P_PORT:-26656}
 API_PORT=${API_PORT:-1317}
 GRPC_PORT=${GRPC_PORT:-9090}
+METRICS_PORT=${METRICS_PORT:-26660}
 ORG=dev-org
 ROLES=admin,operator,deployer,attestor,responder,detector
 
@@ -42,6 +43,8 @@ init_home() {
     -e "s|^laddr = \"tcp://0.0.0.0:26656\"|laddr = \"tcp://127.0.0.1:$P2P_PORT\"|" \
     -e "s|^pprof_laddr = .*|pprof_laddr = \"\"|" \
     -e "s|^addr_book_strict = true|addr_book_strict = false|" \
+    -e "s|^prometheus = false|prometheus = true|" \
+    -e "s|^prometheus_listen_addr = .*|prometheus_listen_addr = \"127.0.0.1:$METRICS_PORT\"|" \
     "$cfg/config.toml"
   sed -i \
     -e "s|^address = \"tcp://127.0.0.1:1317\"|address = \"tcp://127.0.0.1:$API_PORT\"|" \
@@ -58,16 +61,22 @@ init_home() {
 }
 
 usage() {
-  local dev h
+  local dev h metrics
   dev=$("$BIN" keys show dev -a --keyring-backend test --home "$HOME_DIR")
   h="$HOME_DIR"
   [ "$h" = "$PWD/.shiplog-dev" ] && h=.shiplog-dev
+  # A home made before metrics were on keeps its config.toml.
+  metrics="off (config.toml: prometheus = true)"
+  if grep -q '^prometheus = true' "$HOME_DIR/config/config.toml"; then
+    metrics=$(sed -n 's|^prometheus_listen_addr = "\(.*\)"|http://\1/metrics|p' "$HOME_DIR/config/config.toml")
+  fi
   cat <<USAGE
 
 shiplog dev chain $CHAIN_ID (home $h)
   CometBFT RPC  http://127.0.0.1:$RPC_PORT
   REST          http://127.0.0.1:$API_PORT
   gRPC          127.0.0.1:$GRPC_PORT
+  Prometheus    $metrics
   dev key       dev = $dev (roles $ROLES, organisation $ORG)
 
 Record a deployment as a CI job would (in another terminal):

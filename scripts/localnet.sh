@@ -8,7 +8,8 @@
 #
 # Logs: build/localnet/nodeI.log, pids: build/localnet/nodeI.pid.
 # Environment: SHIPLOGD (binary), LOCALNET_DIR, VALIDATORS (4), CHAIN_ID,
-# STARTING_PORT (27000; node i uses base+10*i+{0 p2p,1 rpc,2 api,3 grpc}).
+# STARTING_PORT (27000; node i uses base+10*i+{0 p2p,1 rpc,2 api,3 grpc,
+# 4 Prometheus metrics}).
 # For machines of their own, use `shiplogd testnet init-files --hosts ...`
 # and copy each nodeI home to its machine instead.
 set -euo pipefail
@@ -20,11 +21,13 @@ VALIDATORS=${VALIDATORS:-4}
 CHAIN_ID=${CHAIN_ID:-shiplog-localnet-1}
 STARTING_PORT=${STARTING_PORT:-27000}
 
-rpc_port() { # node index -> rpc port, from nodes.json (falls back to the default layout)
+port() { # node index, nodes.json field, offset in the default layout -> port
   local p
-  p=$(sed -n "/\"name\": \"node$1\"/,/rpc_port/ s/.*\"rpc_port\": \([0-9]*\).*/\1/p" "$DIR/nodes.json" 2>/dev/null | head -1)
-  echo "${p:-$((STARTING_PORT + 10 * $1 + 1))}"
+  p=$(sed -n "/\"name\": \"node$1\"/,/$2/ s/.*\"$2\": \([0-9]*\).*/\1/p" "$DIR/nodes.json" 2>/dev/null | head -1)
+  echo "${p:-$((STARTING_PORT + 10 * $1 + $3))}"
 }
+rpc_port() { port "$1" rpc_port 1; }
+metrics_port() { port "$1" metrics_port 4; }
 
 nodes() { # indexes of the node homes present
   local d
@@ -55,7 +58,7 @@ start() {
     fi
     nohup "$BIN" start --home "$DIR/node$i" --log_no_color >>"$DIR/node$i.log" 2>&1 </dev/null &
     echo $! >"$DIR/node$i.pid"
-    echo "node$i started (pid $!, rpc http://127.0.0.1:$(rpc_port "$i"), log $DIR/node$i.log)"
+    echo "node$i started (pid $!, rpc http://127.0.0.1:$(rpc_port "$i"), metrics http://127.0.0.1:$(metrics_port "$i")/metrics, log $DIR/node$i.log)"
   done
   echo "keys: $DIR/accounts.json (orgI-admin, orgI-deployer in nodeI's test keyring)"
   echo "e.g. $BIN tx deployments record ... --from org1-deployer --home $DIR/node1 --yes"

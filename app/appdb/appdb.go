@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/cockroachdb/pebble"
 	"github.com/cockroachdb/pebble/bloom"
@@ -59,8 +60,11 @@ func Open(home string, backend dbm.BackendType) (dbm.DB, error) {
 }
 
 // OpenPebble opens (or creates) a pebble database at path with shiplog's
-// options and a block cache of cacheBytes.
+// options and a block cache of cacheBytes. Until it is closed, its metrics
+// are on the default Prometheus registry under its file name without
+// ".db" (see metrics.go).
 func OpenPebble(path string, cacheBytes int64) (*DB, error) {
+	d := &DB{name: strings.TrimSuffix(filepath.Base(path), ".db")}
 	cache := pebble.NewCache(cacheBytes)
 	defer cache.Unref() // the database holds its own reference
 	opts := &pebble.Options{
@@ -73,6 +77,7 @@ func OpenPebble(path string, cacheBytes int64) (*DB, error) {
 		Levels:                   make([]pebble.LevelOptions, 7),
 		Logger:                   quietLogger{},
 	}
+	opts.AddEventListener(d.stalls.listener())
 	for i := range opts.Levels {
 		opts.Levels[i].FilterPolicy = bloom.FilterPolicy(bloomBitsPerKey)
 		opts.Levels[i].FilterType = pebble.TableFilter
@@ -82,12 +87,16 @@ func OpenPebble(path string, cacheBytes int64) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return &DB{db: db}, nil
+	d.db = db
+	databases.add(d)
+	return d, nil
 }
 
 // DB is a dbm.DB over pebble.
 type DB struct {
-	db *pebble.DB
+	db     *pebble.DB
+	name   string // the metrics' db label
+	stalls writeStalls
 }
 
 var _ dbm.DB = (*DB)(nil)
@@ -164,7 +173,10 @@ func (d *DB) newIterator(start, end []byte, reverse bool) (dbm.Iterator, error) 
 	return &iterator{it: it, start: start, end: end, reverse: reverse}, nil
 }
 
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error {
+	databases.remove(d) // a scrape must not read a closed database
+	return d.db.Close()
+}
 
 // Compact rewrites every key range down to the last level, dropping the
 // versions IAVL pruning deleted and the entries they shadowed. Pebble gets

@@ -176,6 +176,15 @@ func TestDevNode(t *testing.T) {
 	require.Equal(t, "payments/api", got.Deployment.Service)
 	require.Len(t, got.Deployment.Artifacts, deploymentstypes.MaxArtifacts)
 
+	// Operators read the databases' work beside CometBFT's own metrics.
+	metrics := n.Metrics()
+	for _, db := range []string{"application", "deployments_index"} {
+		require.Regexp(t, `(?m)^shiplog_db_wal_written_bytes_total\{db="`+db+`"\} [1-9]`, metrics)
+		require.Regexp(t, `(?m)^shiplog_db_disk_bytes\{db="`+db+`"\} [1-9]`, metrics)
+		require.Regexp(t, `(?m)^shiplog_db_level_bytes\{db="`+db+`",level="6"\} `, metrics)
+	}
+	require.Regexp(t, `(?m)^cometbft_consensus_height\{.*\} [1-9]`, metrics)
+
 	// A non-member signs offline (no account exists on chain) and broadcasts:
 	// CheckTx refuses it, naming the signer and the missing role.
 	_, stderr, err := n.CLI("keys", "add", "outsider", "--keyring-backend", "test")

@@ -95,7 +95,8 @@ func TestInitFilesLayout(t *testing.T) {
 	cfg, err := os.ReadFile(filepath.Join(dir, "node1", "config", "config.toml"))
 	require.NoError(t, err)
 	for _, want := range []string{`laddr = "tcp://0.0.0.0:40010"`, `laddr = "tcp://0.0.0.0:40011"`, `external_address = "10.0.0.2:40010"`,
-		`pprof_laddr = ""`, `addr_book_strict = false`, `allow_duplicate_ip = true`, `timeout_commit = "250ms"`, `create_empty_blocks_interval = "250ms"`, `peer_gossip_sleep_duration = "10ms"`, `@10.0.0.1:40000,`, `@val3.example.com:40020"`} {
+		`pprof_laddr = ""`, `addr_book_strict = false`, `allow_duplicate_ip = true`, `timeout_commit = "250ms"`, `create_empty_blocks_interval = "250ms"`, `peer_gossip_sleep_duration = "10ms"`,
+		`prometheus = true`, `prometheus_listen_addr = "0.0.0.0:40014"`, `@10.0.0.1:40000,`, `@val3.example.com:40020"`} {
 		require.Contains(t, string(cfg), want)
 	}
 	appToml, err := os.ReadFile(filepath.Join(dir, "node1", "config", "app.toml"))

@@ -43,9 +43,11 @@ type localnetNode struct {
 	P2PPort  int    `json:"p2p_port"`
 	APIPort  int    `json:"api_port"`
 	GRPCPort int    `json:"grpc_port"`
+	// MetricsPort is Prometheus' endpoint.
+	MetricsPort int `json:"metrics_port"`
 }
 
-// freePortBase probes for a base port such that base+10*i+{0..3} is free
+// freePortBase probes for a base port such that base+10*i+{0..4} is free
 // on 127.0.0.1 for every node i (the init-files port layout).
 func freePortBase(t *testing.T, nodes int) int {
 	t.Helper()
@@ -54,7 +56,7 @@ func freePortBase(t *testing.T, nodes int) int {
 		free := true
 		var held []net.Listener
 		for i := 0; i < nodes && free; i++ {
-			for k := 0; k < 4; k++ {
+			for k := 0; k < 5; k++ {
 				l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(base+10*i+k))
 				if err != nil {
 					free = false
@@ -95,7 +97,7 @@ func NewLocalnet(t *testing.T, n int) *Localnet {
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(bz, &ln.Accounts))
 	for _, nd := range nodes {
-		node := &Node{t: t, Bin: bin, Home: nd.Home, RPCPort: nd.RPCPort, P2PPort: nd.P2PPort, APIPort: nd.APIPort, GRPCPort: nd.GRPCPort}
+		node := &Node{t: t, Bin: bin, Home: nd.Home, RPCPort: nd.RPCPort, P2PPort: nd.P2PPort, APIPort: nd.APIPort, GRPCPort: nd.GRPCPort, MetricsPort: nd.MetricsPort}
 		ln.Nodes = append(ln.Nodes, node)
 		t.Cleanup(node.Stop)
 	}

@@ -33,9 +33,11 @@ type Node struct {
 	P2PPort  int
 	APIPort  int
 	GRPCPort int
-	cmd      *exec.Cmd
-	logFile  *os.File
-	exited   chan struct{}
+	// MetricsPort serves Prometheus metrics (0: not configured).
+	MetricsPort int
+	cmd         *exec.Cmd
+	logFile     *os.File
+	exited      chan struct{}
 	// ExitErr is how the last stopped process ended (nil: exit code 0).
 	ExitErr error
 }
@@ -65,14 +67,15 @@ func freePort(t *testing.T) int {
 func NewDevNode(t *testing.T) *Node {
 	t.Helper()
 	n := &Node{t: t, Bin: binary(t), Home: filepath.Join(t.TempDir(), "home"),
-		RPCPort: freePort(t), P2PPort: freePort(t), APIPort: freePort(t), GRPCPort: freePort(t)}
+		RPCPort: freePort(t), P2PPort: freePort(t), APIPort: freePort(t), GRPCPort: freePort(t), MetricsPort: freePort(t)}
 	script, err := filepath.Abs("../../scripts/dev-node.sh")
 	require.NoError(t, err)
 	cmd := exec.Command(script, "init")
 	cmd.Env = append(os.Environ(),
 		"SHIPLOGD="+n.Bin, "SHIPLOG_HOME="+n.Home,
 		"RPC_PORT="+strconv.Itoa(n.RPCPort), "P2P_PORT="+strconv.Itoa(n.P2PPort),
-		"API_PORT="+strconv.Itoa(n.APIPort), "GRPC_PORT="+strconv.Itoa(n.GRPCPort))
+		"API_PORT="+strconv.Itoa(n.APIPort), "GRPC_PORT="+strconv.Itoa(n.GRPCPort),
+		"METRICS_PORT="+strconv.Itoa(n.MetricsPort))
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, string(out))
 	t.Cleanup(n.Stop)
@@ -243,6 +246,19 @@ func lastJSONLine(out string) string {
 }
 
 var httpClient = &http.Client{Timeout: 10 * time.Second}
+
+// Metrics is the node's Prometheus exposition text.
+func (n *Node) Metrics() string {
+	n.t.Helper()
+	require.NotZero(n.t, n.MetricsPort, "no metrics port configured")
+	resp, err := httpClient.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", n.MetricsPort))
+	require.NoError(n.t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(n.t, err)
+	require.Equal(n.t, http.StatusOK, resp.StatusCode, string(body))
+	return string(body)
+}
 
 func getJSON(url string, v any) error {
 	resp, err := httpClient.Get(url)

@@ -39,7 +39,7 @@ const (
 	// DefaultLocalnetChainID is the chain id of `shiplogd testnet init-files`.
 	DefaultLocalnetChainID = "shiplog-localnet-1"
 	// DefaultLocalnetStartingPort is node0's p2p port; node i uses
-	// base+10*i+{0 p2p, 1 rpc, 2 api, 3 grpc}.
+	// base+10*i+{0 p2p, 1 rpc, 2 api, 3 grpc, 4 metrics}.
 	DefaultLocalnetStartingPort = 27000
 
 	adminRoles    = "admin,operator"
@@ -79,6 +79,8 @@ type LocalnetNode struct {
 	RPCPort  int    `json:"rpc_port"`
 	APIPort  int    `json:"api_port"`
 	GRPCPort int    `json:"grpc_port"`
+	// MetricsPort serves CometBFT's and shiplog's Prometheus metrics.
+	MetricsPort int `json:"metrics_port"`
 }
 
 func testnetInitFilesCmd(tempApp *app.App) *cobra.Command {
@@ -93,8 +95,8 @@ per organisation an admin key (admin,operator) and a deployer key
 validator of power 10 per organisation. All addresses go to DIR/accounts.json,
 node ids and ports to DIR/nodes.json.
 
-Node i uses the ports base+10*i+{0 p2p, 1 rpc, 2 api, 3 grpc} with
-base = --starting-port. Without --hosts every listener is on 127.0.0.1 (one
+Node i uses the ports base+10*i+{0 p2p, 1 rpc, 2 api, 3 grpc, 4 Prometheus
+metrics} with base = --starting-port. Without --hosts every listener is on 127.0.0.1 (one
 machine, scripts/localnet.sh starts them). With --hosts h0,h1,... node i
 listens on 0.0.0.0, advertises and is dialled at host i: copy DIR/nodeI to
 machine i and run 'shiplogd start --home nodeI' there. This is the path to a
@@ -124,7 +126,7 @@ home and should replace the generated test keys with its own.`,
 	cmd.Flags().Int(flagValidators, 4, "number of validators (one organisation each)")
 	cmd.Flags().String(flagOutput, "./build/localnet", "directory for the node homes")
 	cmd.Flags().String(flagChainIDTN, DefaultLocalnetChainID, "chain id")
-	cmd.Flags().Int(flagStartingPort, DefaultLocalnetStartingPort, "node0's p2p port; node i uses base+10*i+{0,1,2,3} for p2p, rpc, api, grpc")
+	cmd.Flags().Int(flagStartingPort, DefaultLocalnetStartingPort, "node0's p2p port; node i uses base+10*i+{0,1,2,3,4} for p2p, rpc, api, grpc, metrics")
 	cmd.Flags().String(flagHosts, "", "comma-separated host (IP or name) of each node; listeners on 0.0.0.0 (default: all on 127.0.0.1)")
 	return cmd
 }
@@ -135,7 +137,7 @@ func initFiles(cdc codec.Codec, n int, out, chainID string, base int, hosts []st
 		return fmt.Errorf("--%s must be at least 1", flagValidators)
 	case chainID == "":
 		return fmt.Errorf("--%s is required", flagChainIDTN)
-	case base < 1 || base+10*(n-1)+3 > 65535:
+	case base < 1 || base+10*(n-1)+4 > 65535:
 		return fmt.Errorf("--%s %d leaves no room for %d nodes' ports", flagStartingPort, base, n)
 	case hosts != nil && len(hosts) != n:
 		return fmt.Errorf("--%s lists %d hosts for %d validators", flagHosts, len(hosts), n)
@@ -176,6 +178,7 @@ func initFiles(cdc codec.Codec, n int, out, chainID string, base int, hosts []st
 			nd.Host = hosts[i]
 		}
 		nd.P2PPort, nd.RPCPort, nd.APIPort, nd.GRPCPort = base+10*i, base+10*i+1, base+10*i+2, base+10*i+3
+		nd.MetricsPort = base + 10*i + 4
 
 		// `shiplogd init`: keys, default configs, genesis with shiplog's
 		// consensus parameters.
@@ -297,6 +300,8 @@ func writeNodeConfigs(nd LocalnetNode, listen string, advertise bool, chainID, p
 	conf.P2P.PersistentPeers = peers
 	conf.P2P.AddrBookStrict = false
 	conf.P2P.AllowDuplicateIP = true
+	conf.Instrumentation.Prometheus = true
+	conf.Instrumentation.PrometheusListenAddr = fmt.Sprintf("%s:%d", listen, nd.MetricsPort)
 	applyConsensusTiming(conf)
 	if err := conf.ValidateBasic(); err != nil {
 		return err
