@@ -26,16 +26,15 @@
 # records, unmeasured: the databases keep pools of write-ahead logs (pebble
 # keeps five memtables' worth) that fill once and then stay, so disk per
 # record is the growth after them. BENCH_WARMUP_SETTLE (0) more blocks then
-# pass before the measured run: 120 lets pruning (keep 100, every 10) remove
-# the warm-up's versions first, which otherwise happened about 75 s into a
-# run with 500 ms blocks (sooner now that blocks under load come 250 ms
-# after a commit), on every node at once.
+# pass before the measured run: 30 let pruning (keep 10, every 10) remove
+# the warm-up's versions first, which otherwise happens a few seconds into
+# a run, on every node at once.
 #
 # Disk per record is reported twice:
 #   run/rec   growth of the data folder during the run, measured 2 s after it
 #   kept/rec  what the node keeps for good: after the run the node makes
 #             BENCH_SETTLE_BLOCKS (120) more blocks, so that pruning
-#             (keep 100 versions, every 10) removes the versions the run
+#             (keep 10 versions, every 10) removes the versions the run
 #             wrote, stops, compacts with `shiplogd db compact`, and the
 #             data folder less the consensus WAL (a ring capped at 1 GB) is
 #             divided by every record the chain holds, warm-up included.

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -216,4 +217,18 @@ func TestDevNode(t *testing.T) {
 	require.Equal(t, "DEPLOYMENT_STATUS_SUCCEEDED", got.Deployment.Status)
 	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments?service=checkout"), &list))
 	require.Len(t, list.Deployments, 1, "the intruder's tx never reached a block")
+
+	// The node keeps 10 recent state versions, pruned every 10 blocks: a
+	// query at the record's height is refused once that version is gone,
+	// saying why, while a recent height is served.
+	recordedAt, err := strconv.ParseInt(committed.Height, 10, 64)
+	require.NoError(t, err)
+	n.WaitForHeight(max(n.heightOrZero(), recordedAt+30), 60*time.Second)
+	require.Eventually(t, func() bool {
+		_, stderr, err := n.CLI("q", "deployments", "list", "--height", committed.Height)
+		return err != nil && strings.Contains(stderr, "has either been pruned")
+	}, 30*time.Second, time.Second, "a query at height %d", recordedAt)
+	out, stderr, err := n.CLI("q", "deployments", "list", "--height", strconv.FormatInt(n.heightOrZero()-1, 10))
+	require.NoError(t, err, stderr)
+	require.Contains(t, out, "ci-run-1")
 }
