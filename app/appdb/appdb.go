@@ -9,6 +9,10 @@
 // batched record's time in-process, and they grow with the state. The
 // on-disk format is unchanged: a database written here opens with default
 // options and the reverse (filters are added as files are rewritten).
+//
+// Each open database reports pebble's own metrics (sizes, compaction work,
+// write stalls, block cache) on the default Prometheus registry; see
+// metrics.go.
 package appdb
 
 import (
