@@ -66,7 +66,7 @@ usage() {
   h="$HOME_DIR"
   [ "$h" = "$PWD/.shiplog-dev" ] && h=.shiplog-dev
   # A home made before metrics were on keeps its config.toml.
-  metrics="off (config.toml: prometheus = true)"
+  metrics="off (set prometheus = true in config.toml)"
   if grep -q '^prometheus = true' "$HOME_DIR/config/config.toml"; then
     metrics=$(sed -n 's|^prometheus_listen_addr = "\(.*\)"|http://\1/metrics|p' "$HOME_DIR/config/config.toml")
   fi
