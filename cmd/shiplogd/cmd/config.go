@@ -112,7 +112,8 @@ func appConfig() (string, any) {
 	// briefly, the tree nodes a block replaces are deleted while pebble
 	// still holds them in its memtable or upper levels: at 1,500 records/s
 	// offered its flushes and compactions wrote 2.9 KB per record, against
-	// 3.4-3.5 KB with 100 versions kept (see docs/performance.md). An archive node sets pruning = "nothing".
+	// 3.4-3.5 KB with 100 versions kept (see docs/performance.md). An
+	// archive node sets pruning = "nothing".
 	cfg.Pruning = "custom"
 	cfg.PruningKeepRecent = "10"
 	cfg.PruningInterval = "10"

@@ -96,12 +96,13 @@ validator of power 10 per organisation. All addresses go to DIR/accounts.json,
 node ids and ports to DIR/nodes.json.
 
 Node i uses the ports base+10*i+{0 p2p, 1 rpc, 2 api, 3 grpc, 4 Prometheus
-metrics} with base = --starting-port. Without --hosts every listener is on 127.0.0.1 (one
-machine, scripts/localnet.sh starts them). With --hosts h0,h1,... node i
-listens on 0.0.0.0, advertises and is dialled at host i: copy DIR/nodeI to
-machine i and run 'shiplogd start --home nodeI' there. This is the path to a
-real multi-machine consortium; each organisation then keeps only its own
-home and should replace the generated test keys with its own.`,
+metrics} with base = --starting-port. Without --hosts every listener is on
+127.0.0.1 (one machine, scripts/localnet.sh starts them). With --hosts
+h0,h1,... node i listens on 0.0.0.0, advertises and is dialled at host i:
+copy DIR/nodeI to machine i and run 'shiplogd start --home nodeI' there.
+This is the path to a real multi-machine consortium; each organisation then
+keeps only its own home and should replace the generated test keys with its
+own.`,
 		Example: `  shiplogd testnet init-files --validators 4 --output ./build/localnet
   shiplogd testnet init-files --validators 3 --output ./consortium --hosts 10.0.0.1,10.0.0.2,val3.example.com`,
 		Args: cobra.NoArgs,
