@@ -1,8 +1,10 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 
 	dbm "github.com/cosmos/cosmos-db"
@@ -10,6 +12,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/server"
 	"github.com/spf13/cobra"
 
+	"github.com/shiplog/shiplog/app"
 	"github.com/shiplog/shiplog/app/appdb"
 )
 
@@ -17,7 +20,7 @@ import (
 func dbCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:                        "db",
-		Short:                      "Offline maintenance of the node's application database",
+		Short:                      "Offline maintenance of the node's pebble databases",
 		SuggestionsMinimumDistance: 2,
 		RunE:                       client.ValidateCmd,
 	}
@@ -31,40 +34,60 @@ func dbCompactCmd() *cobra.Command {
 		Short: "Give back the disk space of pruned state versions now (stop the node first)",
 		Long: `Rewrites the application database (pebble) so that the tree nodes IAVL
 pruning deleted, and the entries they shadowed, leave the disk at once instead
-of as pebble's own compactions reach them. Useful after lowering
+of as pebble's own compactions reach them, then the node-local deployments
+index (` + app.DeploymentsIndexDBName + `.db) if the node has one. Useful after lowering
 pruning-keep-recent on a running chain, or after a burst of writes. The node
-must be stopped: the database is locked while it runs.`,
+must be stopped: the databases are locked while it runs.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sctx := server.GetServerContextFromCmd(cmd)
 			if backend := server.GetAppDBBackend(sctx.Viper); backend != dbm.PebbleDBBackend {
 				return fmt.Errorf("db compact works on pebbledb; this node's app-db-backend is %q", backend)
 			}
-			path := filepath.Join(sctx.Config.RootDir, "data", appdb.Name+".db")
-			before, err := dirBytes(path)
-			if err != nil {
+			data := filepath.Join(sctx.Config.RootDir, "data")
+			path := filepath.Join(data, appdb.Name+".db")
+			if _, err := dirBytes(path); err != nil {
 				return fmt.Errorf("no application database at %s: %w", path, err)
 			}
-			db, err := appdb.OpenPebble(path, appdb.BlockCacheBytes)
-			if err != nil {
-				return fmt.Errorf("%w (is the node still running? stop it first)", err)
-			}
-			if err := db.Compact(); err != nil {
-				_ = db.Close()
-				return fmt.Errorf("compact %s: %w", path, err)
-			}
-			// Close waits for pebble to remove the tables it replaced.
-			if err := db.Close(); err != nil {
-				return fmt.Errorf("close %s: %w", path, err)
-			}
-			after, err := dirBytes(path)
-			if err != nil {
+			if err := compactPebble(cmd, path); err != nil {
 				return err
 			}
-			cmd.Printf("compacted %s: %d -> %d bytes\n", path, before, after)
-			return nil
+			// The index is optional: a node with a streaming plugin has none,
+			// and one that lost it rebuilds it at start.
+			index := filepath.Join(data, app.DeploymentsIndexDBName+".db")
+			if _, err := os.Stat(index); errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return compactPebble(cmd, index)
 		},
 	}
+}
+
+// compactPebble compacts the pebble database at path and prints its size
+// before and after.
+func compactPebble(cmd *cobra.Command, path string) error {
+	before, err := dirBytes(path)
+	if err != nil {
+		return err
+	}
+	db, err := appdb.OpenPebble(path, appdb.BlockCacheBytes)
+	if err != nil {
+		return fmt.Errorf("%w (is the node still running? stop it first)", err)
+	}
+	if err := db.Compact(); err != nil {
+		_ = db.Close()
+		return fmt.Errorf("compact %s: %w", path, err)
+	}
+	// Close waits for pebble to remove the tables it replaced.
+	if err := db.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", path, err)
+	}
+	after, err := dirBytes(path)
+	if err != nil {
+		return err
+	}
+	cmd.Printf("compacted %s: %d -> %d bytes\n", path, before, after)
+	return nil
 }
 
 // dirBytes is the size of the regular files under dir.
