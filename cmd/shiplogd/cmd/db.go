@@ -35,9 +35,9 @@ func dbCompactCmd() *cobra.Command {
 		Long: `Rewrites the application database (pebble) so that the tree nodes IAVL
 pruning deleted, and the entries they shadowed, leave the disk at once instead
 of as pebble's own compactions reach them, then the node-local deployments
-index (` + app.DeploymentsIndexDBName + `.db) if the node has one. Useful after lowering
-pruning-keep-recent on a running chain, or after a burst of writes. The node
-must be stopped: the databases are locked while it runs.`,
+index (` + app.DeploymentsIndexDBName + `.db) if the node has one. Useful
+after lowering pruning-keep-recent on a running chain, or after a burst of
+writes. The node must be stopped: the databases are locked while it runs.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sctx := server.GetServerContextFromCmd(cmd)
