@@ -21,13 +21,20 @@ VALIDATORS=${VALIDATORS:-4}
 CHAIN_ID=${CHAIN_ID:-shiplog-localnet-1}
 STARTING_PORT=${STARTING_PORT:-27000}
 
-port() { # node index, nodes.json field, offset in the default layout -> port
-  local p
-  p=$(sed -n "/\"name\": \"node$1\"/,/$2/ s/.*\"$2\": \([0-9]*\).*/\1/p" "$DIR/nodes.json" 2>/dev/null | head -1)
-  echo "${p:-$((STARTING_PORT + 10 * $1 + $3))}"
+listed_port() { # node index, nodes.json field -> port, empty if not listed
+  sed -n "/\"name\": \"node$1\"/,/$2/ s/.*\"$2\": \([0-9]*\).*/\1/p" "$DIR/nodes.json" 2>/dev/null | head -1
 }
-rpc_port() { port "$1" rpc_port 1; }
-metrics_port() { port "$1" metrics_port 4; }
+rpc_port() { # falls back to the default layout
+  local p
+  p=$(listed_port "$1" rpc_port)
+  echo "${p:-$((STARTING_PORT + 10 * $1 + 1))}"
+}
+metrics() { # node index -> where its metrics are served
+  local p
+  p=$(listed_port "$1" metrics_port)
+  # A localnet written before metrics_port existed has Prometheus off.
+  if [ -n "$p" ]; then echo "http://127.0.0.1:$p/metrics"; else echo "off"; fi
+}
 
 nodes() { # indexes of the node homes present
   local d
@@ -58,7 +65,7 @@ start() {
     fi
     nohup "$BIN" start --home "$DIR/node$i" --log_no_color >>"$DIR/node$i.log" 2>&1 </dev/null &
     echo $! >"$DIR/node$i.pid"
-    echo "node$i started (pid $!, rpc http://127.0.0.1:$(rpc_port "$i"), metrics http://127.0.0.1:$(metrics_port "$i")/metrics, log $DIR/node$i.log)"
+    echo "node$i started (pid $!, rpc http://127.0.0.1:$(rpc_port "$i"), metrics $(metrics "$i"), log $DIR/node$i.log)"
   done
   echo "keys: $DIR/accounts.json (orgI-admin, orgI-deployer in nodeI's test keyring)"
   echo "e.g. $BIN tx deployments record ... --from org1-deployer --home $DIR/node1 --yes"
