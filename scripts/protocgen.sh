@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates the committed *.pb.go and *.pb.gw.go files from proto/, offline:
+# Regenerates the committed *.pb.go and *.pb.gw.go files from proto/ (gogoproto
+# types, and protobuf-v2 types of the transaction messages in api/), offline:
 # the tools come from the Go module proxy at pinned versions and every
 # third-party .proto is copied out of the Go module cache.
 set -euo pipefail
@@ -16,6 +17,8 @@ need buf github.com/bufbuild/buf/cmd/buf@$BUF_VERSION
 need protoc-gen-gocosmos github.com/cosmos/gogoproto/protoc-gen-gocosmos@$GOCOSMOS_VERSION
 need protoc-gen-grpc-gateway github.com/grpc-ecosystem/grpc-gateway/protoc-gen-grpc-gateway@$GATEWAY_VERSION
 need protoc-gen-swagger github.com/grpc-ecosystem/grpc-gateway/protoc-gen-swagger@$GATEWAY_VERSION
+# protoc-gen-go at the version of the protobuf runtime the module builds with
+need protoc-gen-go "google.golang.org/protobuf/cmd/protoc-gen-go@$(go list -m -f '{{.Version}}' google.golang.org/protobuf)"
 
 moddir() {
   go mod download "$1" >/dev/null 2>&1 || true
@@ -42,6 +45,13 @@ echo "generating gogo protobuf code"
 buf generate --template proto/buf.gen.gogo.yaml --path proto/shiplog
 cp -r "$DEPS"/gen/github.com/shiplog/shiplog/* ./
 rm -rf "$DEPS/gen"
+
+echo "generating protobuf-v2 types of the transaction messages"
+mapfile -t msgfiles < <(find proto/shiplog \( -name tx.proto -o -name types.proto \) | sort)
+buf generate --template proto/buf.gen.api.yaml $(printf -- '--path %s ' "${msgfiles[@]}")
+rm -rf api
+cp -r "$DEPS"/gen-api/api ./
+rm -rf "$DEPS/gen-api"
 
 echo "generating the OpenAPI description of the REST API"
 mapfile -t queries < <(find proto/shiplog -name query.proto | sort)

@@ -5,6 +5,9 @@ import (
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/msgservice"
+
+	// the messages' generated protobuf-v2 types, which the SDK's signer lookup decodes into
+	_ "github.com/shiplog/shiplog/api/shiplog/attestations/v1"
 )
 
 // RegisterLegacyAminoCodec registers the module's messages for amino-json
