@@ -230,7 +230,7 @@ func TestCompactDropsDeletedData(t *testing.T) {
 	require.NoError(t, db.Compact(), "an empty database")
 
 	value := make([]byte, 1024)
-	const n = 40_000 // 40 MiB of incompressible values: more than two memtables
+	n := int(appdb.MemTableBytes) * 5 / 2 / len(value) // incompressible values for more than two memtables
 	for i := range n {
 		_, _ = rand.Read(value)
 		require.NoError(t, db.Set([]byte(fmt.Sprintf("k%06d", i)), value))
@@ -244,7 +244,7 @@ func TestCompactDropsDeletedData(t *testing.T) {
 	require.NoError(t, err)
 	// Memtables flush in the background: wait for the first two.
 	var before int64
-	require.Eventually(t, func() bool { before = tableBytes(t, dir); return before > 20<<20 },
+	require.Eventually(t, func() bool { before = tableBytes(t, dir); return before > appdb.MemTableBytes*5/4 },
 		10*time.Second, 20*time.Millisecond, "flushed tables still hold the deleted values")
 
 	require.NoError(t, db.Compact())
