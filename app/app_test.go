@@ -173,14 +173,18 @@ func (c *chain) sign(key cryptotypes.PrivKey, accNum, seq uint64, fee sdk.Coins,
 }
 
 func (c *chain) signGas(key cryptotypes.PrivKey, accNum, seq, gas uint64, fee sdk.Coins, msgs ...sdk.Msg) []byte {
+	return c.signMode(key, signing.SignMode_SIGN_MODE_DIRECT, accNum, seq, gas, fee, msgs...)
+}
+
+func (c *chain) signMode(key cryptotypes.PrivKey, mode signing.SignMode, accNum, seq, gas uint64, fee sdk.Coins, msgs ...sdk.Msg) []byte {
 	txCfg := c.app.TxConfig()
 	b := txCfg.NewTxBuilder()
 	require.NoError(c.t, b.SetMsgs(msgs...))
 	b.SetGasLimit(gas)
 	b.SetFeeAmount(fee)
-	sig := signing.SignatureV2{PubKey: key.PubKey(), Data: &signing.SingleSignatureData{SignMode: signing.SignMode_SIGN_MODE_DIRECT}, Sequence: seq}
+	sig := signing.SignatureV2{PubKey: key.PubKey(), Data: &signing.SingleSignatureData{SignMode: mode}, Sequence: seq}
 	require.NoError(c.t, b.SetSignatures(sig))
-	signBytes, err := authsign.GetSignBytesAdapter(context.Background(), txCfg.SignModeHandler(), signing.SignMode_SIGN_MODE_DIRECT,
+	signBytes, err := authsign.GetSignBytesAdapter(context.Background(), txCfg.SignModeHandler(), mode,
 		authsign.SignerData{Address: addr(key), ChainID: chainID, AccountNumber: accNum, Sequence: seq, PubKey: key.PubKey()}, b.GetTx())
 	require.NoError(c.t, err)
 	sig.Data.(*signing.SingleSignatureData).Signature, err = key.Sign(signBytes)

@@ -10,6 +10,8 @@ import (
 
 	dbm "github.com/cosmos/cosmos-db"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	gogoproto "github.com/cosmos/gogoproto/proto"
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -63,6 +65,26 @@ func TestDecodedTransactionUsesGeneratedV2Types(t *testing.T) {
 	signers, err := v2tx.GetSigners()
 	require.NoError(t, err)
 	require.Equal(t, [][]byte{c.admin.PubKey().Address().Bytes()}, signers)
+}
+
+// Amino-JSON sign bytes (hardware wallets sign those) are built from the
+// decoded v2 messages: a transaction signed that way verifies and commits,
+// and one signed over other sign bytes (another account number) is refused.
+func TestAminoJSONSignedTransactionVerifies(t *testing.T) {
+	c := newChain(t, dbm.NewMemDB())
+	c.initChain(c.genesis())
+	accNum, seq := c.account(c.admin)
+	msg := recordMsg(addr(c.admin), "amino-1")
+
+	wrong := c.signMode(c.admin, signing.SignMode_SIGN_MODE_LEGACY_AMINO_JSON, accNum+1, seq, 1_000_000, nil, msg)
+	res := c.checkTx(wrong)
+	require.Equal(t, sdkerrors.ErrUnauthorized.ABCICode(), res.Code, res.Log)
+	require.Contains(t, res.Log, "signature verification failed")
+
+	tx := c.signMode(c.admin, signing.SignMode_SIGN_MODE_LEGACY_AMINO_JSON, accNum, seq, 1_000_000, nil, msg)
+	require.Zero(t, c.checkTx(tx).Code)
+	block := c.nextBlock(tx)
+	require.Zero(t, block.TxResults[0].Code, block.TxResults[0].Log)
 }
 
 // The v2 types are generated from the same .proto files as the gogoproto

@@ -25,11 +25,11 @@
 # Each chain of the load scenarios first takes BENCH_WARMUP_RECORDS (20,000)
 # records, unmeasured: the databases keep pools of write-ahead logs (pebble
 # keeps six, of up to a 64 MiB memtable's worth each) that fill once and
-# then stay. The warm-up fills the first few; "run" includes the rest
-# (up to about 300 MB per database), "kept" none of them. BENCH_WARMUP_SETTLE (0) more blocks then
-# pass before the measured run: 30 let pruning (keep 10, every 10) remove
-# the warm-up's versions first, which otherwise happens a few seconds into
-# a run, on every node at once.
+# then stay. The warm-up fills the first few; "run" includes the rest (up
+# to about 300 MB per database), "kept" none of them. BENCH_WARMUP_SETTLE
+# (0) more blocks then pass before the measured run: 30 let pruning (keep
+# 10, every 10) remove the warm-up's versions first, which otherwise
+# happens a few seconds into a run, on every node at once.
 #
 # Disk per record is reported twice:
 #   run/rec   growth of the data folder during the run, measured 2 s after it
