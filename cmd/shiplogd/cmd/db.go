@@ -46,7 +46,7 @@ writes. The node must be stopped: the databases are locked while it runs.`,
 			}
 			data := filepath.Join(sctx.Config.RootDir, "data")
 			path := filepath.Join(data, appdb.Name+".db")
-			if _, err := dirBytes(path); err != nil {
+			if _, err := os.Stat(path); err != nil {
 				return fmt.Errorf("no application database at %s: %w", path, err)
 			}
 			if err := compactPebble(cmd, path); err != nil {
