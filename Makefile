@@ -66,7 +66,8 @@ bench-state:
 ## bench-load: real nodes on loopback under `shiplogd bench load`: one
 ## validator (single and batched records), four validators, and CometBFT's
 ## kvstore app as the engine's ceiling; prints records/s, p50/p95/p99
-## submit-to-commit, bytes on disk per record and peak memory per node.
+## submit-to-commit, bytes on disk per record, peak memory per node, the
+## nodes' CPU time per record and the generator's CPU seconds.
 ## BENCH_SECONDS (30) per scenario, BENCH_RATE (0: flat out) txs/s.
 bench-load: build
 	SHIPLOGD=$(BINARY) ./scripts/bench-load.sh

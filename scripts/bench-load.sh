@@ -48,6 +48,15 @@
 #             (write amplification); compactions still owed at the run's
 #             end are not in either
 #
+# CPU, from /proc and the generator's own report, over the measured run:
+#   cpu_us/rec  CPU time the nodes used per committed record, all nodes
+#               together (user and system): what a record costs, less
+#               dependent on how much of the machine the run got than
+#               records/s
+#   gen_cpu_s   CPU seconds the generator used submitting and following
+#               (signing before the run excluded): taken from the same
+#               cores as the nodes'
+#
 # Environment: BENCH_SECONDS (30) how long each scenario submits,
 # BENCH_RATE (0 = as fast as possible) transactions per second,
 # BENCH_SCENARIOS ("single sustained batched localnet4 localnet4b kvstore"), BENCH_DIR
@@ -129,6 +138,17 @@ committed() { sed -n 's/.*"committed_records":\([0-9]*\).*/\1/p'; }
 # complains about the one that vanished but still prints the total.
 data_bytes() { { du -sb "$1/data" 2>/dev/null || true; } | cut -f1; }
 peak_kib() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+# cpu_ticks: user and system CPU time of the given processes, in clock ticks.
+cpu_ticks() { # pid...
+  local pid sum=0
+  for pid in "$@"; do sum=$((sum + $(awk '{ print $14 + $15 }' "/proc/$pid/stat"))); done
+  echo "$sum"
+}
+TICKS_PER_S=$(getconf CLK_TCK)
+# cpu_per_record: microseconds of CPU per record between two cpu_ticks.
+cpu_per_record() { # ticks before, ticks after, records
+  awk -v t=$(($2 - $1)) -v hz="$TICKS_PER_S" -v n="$3" 'BEGIN { if (n <= 0) print "-"; else printf "%.0f", t * 1e6 / hz / n }'
+}
 
 # count: transactions that fill SECONDS_PER at RATE, or a fixed budget flat out.
 tx_count() { # per-tx records
@@ -158,10 +178,10 @@ db_work() { # before, after, records
 }
 
 RESULTS=()
-record() { # json line, bytes per record in the run, kept per record, peak MiB, [db_work]
-  local db=${5:-- -}
-  RESULTS+=("$1|$2|$3|$4|$db")
-  echo "$1 run_bytes/record/node=$2 kept_bytes/record/node=$3 peak_MiB/node=$4 db_written/record,db_wamp=$db" >&2
+record() { # json line, bytes per record in the run, kept per record, peak MiB, CPU per record, [db_work]
+  local db=${6:-- -}
+  RESULTS+=("$1|$2|$3|$4|$5|$db")
+  echo "$1 run_bytes/record/node=$2 kept_bytes/record/node=$3 peak_MiB/node=$4 cpu_us/record=$5 db_written/record,db_wamp=$db" >&2
 }
 per() { echo $(($1 / ($2 > 0 ? $2 : 1))); } # bytes, records
 
@@ -198,7 +218,7 @@ signers_of() { # home
 }
 
 run_single() { # label, batch, [rate, seconds]
-  local home="$DIR/$1" count before after pid json records peak db0 db1 rate=${3:-$RATE}
+  local home="$DIR/$1" count before after pid json records peak db0 db1 cpu0 cpu1 rate=${3:-$RATE}
   start_shiplog_node "$home" 0
   pid=${PIDS[-1]}
   # shellcheck disable=SC2046 # one word per flag
@@ -206,12 +226,14 @@ run_single() { # label, batch, [rate, seconds]
   after_warm_up $((BASE + 1))
   before=$(data_bytes "$home")
   db0=$(db_written $((BASE + 4)))
+  cpu0=$(cpu_ticks "$pid")
   if [ -n "${4:-}" ]; then count=$((rate * $4)); else count=$(tx_count "$2"); fi
   # shellcheck disable=SC2046 # one word per flag
   # At a fixed rate, enough submitters that a block's execution (CheckTx
   # waits for it) does not hold back the offered load.
   json=$("$BIN" bench load --label "$1" --batch "$2" --count "$count" --rate "$rate" --workers 64 \
     $(signers_of "$home") --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))")
+  cpu1=$(cpu_ticks "$pid")
   sleep 2
   after=$(data_bytes "$home")
   db1=$(db_written $((BASE + 4)))
@@ -220,11 +242,11 @@ run_single() { # label, batch, [rate, seconds]
   peak=$(peak_kib "$pid")
   cleanup
   record "$json" "$(per $((after - before)) "$records")" "$(per "$(kept_bytes "$home")" $((WARM + records)))" $((peak / 1024)) \
-    "$(db_work "$db0" "$db1" "$records")"
+    "$(cpu_per_record "$cpu0" "$cpu1" "$records")" "$(db_work "$db0" "$db1" "$records")"
 }
 
 run_localnet4() { # label, batch, [rate, seconds]
-  local net="$DIR/$1" count workers before=0 after=0 kept=0 peak=0 json records i db0 db1 signers=() rate=${3:-$RATE}
+  local net="$DIR/$1" count workers before=0 after=0 kept=0 peak=0 json records i db0 db1 cpu0 cpu1 signers=() rate=${3:-$RATE}
   "$BIN" testnet init-files --validators 4 --output "$net" --chain-id shiplog-bench-4 --starting-port $BASE >/dev/null
   for i in 0 1 2 3; do
     "$BIN" start --home "$net/node$i" --log_level error >"$net/node$i.log" 2>&1 &
@@ -236,12 +258,14 @@ run_localnet4() { # label, batch, [rate, seconds]
   after_warm_up $((BASE + 1))
   for i in 0 1 2 3; do before=$((before + $(data_bytes "$net/node$i"))); done
   db0=$(db_written $((BASE + 4)))
+  cpu0=$(cpu_ticks "${PIDS[@]}")
   # Flat out, the generator's default 16 submitters; at a fixed rate, enough
   # that waiting on CheckTx does not hold back the offered load.
   workers=16
   if [ -n "${4:-}" ]; then count=$((rate * $4)) workers=64; else count=$(tx_count "$2"); fi
   json=$("$BIN" bench load --label "$1" --batch "$2" --count "$count" --rate "$rate" --workers "$workers" "${signers[@]}" \
     --rpc-url "http://127.0.0.1:$((BASE + 1))" --grpc-endpoint "127.0.0.1:$((BASE + 3))")
+  cpu1=$(cpu_ticks "${PIDS[@]}")
   sleep 3
   for i in 0 1 2 3; do after=$((after + $(data_bytes "$net/node$i"))); done
   db1=$(db_written $((BASE + 4)))
@@ -253,11 +277,11 @@ run_localnet4() { # label, batch, [rate, seconds]
   cleanup
   for i in 0 1 2 3; do kept=$((kept + $(kept_bytes "$net/node$i"))); done
   record "$json" "$(per $((after - before)) $((4 * records)))" "$(per "$kept" $((4 * (WARM + records))))" $((peak / 1024)) \
-    "$(db_work "$db0" "$db1" "$records")"
+    "$(cpu_per_record "$cpu0" "$cpu1" "$records")" "$(db_work "$db0" "$db1" "$records")"
 }
 
 run_kvstore() {
-  local home="$DIR/kvstore" count before after pid json records peak pause empty_wait
+  local home="$DIR/kvstore" count before after pid json records peak pause empty_wait cpu0 cpu1
   [ -x "$COMET" ] || go build -o "$COMET" github.com/cometbft/cometbft/cmd/cometbft
   "$COMET" init --home "$home" >/dev/null 2>&1
   # The same block timing as a new shiplog node, and loopback listeners.
@@ -277,15 +301,18 @@ run_kvstore() {
   warm_up 1 --engine kvstore --rpc-url "http://127.0.0.1:$((BASE + 1))"
   before=$(data_bytes "$home")
   count=$(tx_count 1)
+  cpu0=$(cpu_ticks "$pid")
   json=$("$BIN" bench load --engine kvstore --label kvstore --count "$count" --rate "$RATE" \
     --rpc-url "http://127.0.0.1:$((BASE + 1))")
+  cpu1=$(cpu_ticks "$pid")
   sleep 2
   records=$(printf '%s' "$json" | committed)
   after=$(data_bytes "$home")
   peak=$(peak_kib "$pid")
   cleanup
   # The kvstore application keeps every version: nothing to settle.
-  record "$json" "$(per $((after - before)) "$records")" "$(per "$(kept_bytes "$home")" $((WARM + records)))" $((peak / 1024))
+  record "$json" "$(per $((after - before)) "$records")" "$(per "$(kept_bytes "$home")" $((WARM + records)))" $((peak / 1024)) \
+    "$(cpu_per_record "$cpu0" "$cpu1" "$records")"
 }
 
 QUERY_LINES=()
@@ -350,12 +377,13 @@ for s in $SCENARIOS; do
 done
 
 [ "${#RESULTS[@]}" -gt 0 ] &&
-  printf '\n%-10s %6s %10s %12s %8s %8s %8s %8s %9s %9s %9s %8s\n' scenario batch records records/s p50_ms p95_ms p99_ms run/rec kept/rec peak_MiB db_w/rec db_wamp
+  printf '\n%-10s %6s %10s %12s %8s %8s %8s %8s %9s %9s %10s %9s %9s %8s\n' scenario batch records records/s p50_ms p95_ms p99_ms run/rec kept/rec peak_MiB cpu_us/rec gen_cpu_s db_w/rec db_wamp
 for r in "${RESULTS[@]}"; do
-  IFS='|' read -r json bpr kept peak db <<<"$r"
+  IFS='|' read -r json bpr kept peak cpu db <<<"$r"
   field() { printf '%s' "$json" | sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
-  printf '%-10s %6s %10s %12.0f %8.0f %8.0f %8.0f %8s %9s %9s %9s %8s\n' "$(field label)" "$(field batch)" \
-    "$(field committed_records)" "$(field records_per_second)" "$(field p50_ms)" "$(field p95_ms)" "$(field p99_ms)" "$bpr" "$kept" "$peak" $db
+  printf '%-10s %6s %10s %12.0f %8.0f %8.0f %8.0f %8s %9s %9s %10s %9.1f %9s %8s\n' "$(field label)" "$(field batch)" \
+    "$(field committed_records)" "$(field records_per_second)" "$(field p50_ms)" "$(field p95_ms)" "$(field p99_ms)" "$bpr" "$kept" "$peak" \
+    "$cpu" "$(field generator_cpu_s)" $db
 done
 
 for line in "${RESTART_LINES[@]}"; do echo "$line"; done

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
@@ -75,7 +76,9 @@ built-in kvstore application over CometBFT RPC instead, as the consensus engine'
 
 Prints one JSON line: transactions and records committed, committed records per second (first
 submission to last commit) and records committed in each 30 s of the run, latency p50/p95/p99
-in milliseconds, CheckTx rejections, and results_read when block results had to be read.`,
+in milliseconds, CheckTx rejections, results_read when block results had to be read, and the
+CPU seconds the generator itself used while it submitted and followed (generator_cpu_s; signing
+excluded), which it takes from the node when both run on one machine.`,
 		Example: `shiplogd bench load --count 20000 --signer .shiplog-dev:dev --chain-id shiplog-dev-1
 shiplogd bench load --count 2000 --batch 100 --signer .shiplog-dev:dev --chain-id shiplog-dev-1
 shiplogd bench load --engine kvstore --rpc-url http://127.0.0.1:26657 --count 20000`,
@@ -122,6 +125,10 @@ type benchResult struct {
 	// the run's blocks carried, so block results were read to tell which
 	// transactions succeeded (see runLoad).
 	ResultsRead bool `json:"results_read,omitempty"`
+	// GeneratorCPUSeconds is the CPU time this process used while it
+	// submitted and followed (signing before the run excluded). On one
+	// machine the generator takes it from the nodes being measured.
+	GeneratorCPUSeconds float64 `json:"generator_cpu_s"`
 }
 
 func runBenchLoad(cmd *cobra.Command, _ []string) error {
@@ -205,10 +212,19 @@ func runBenchLoad(cmd *cobra.Command, _ []string) error {
 		return fmt.Errorf("--%s must be shiplog or kvstore, not %q", flagBenchEngine, engine)
 	}
 
+	cpuBefore, err := processCPU()
+	if err != nil {
+		return err
+	}
 	res, err := runLoad(ctx, rpc, target, txs, rate, workers, drain)
 	if err != nil {
 		return err
 	}
+	cpuAfter, err := processCPU()
+	if err != nil {
+		return err
+	}
+	res.GeneratorCPUSeconds = (cpuAfter - cpuBefore).Seconds()
 	res.Label, res.Engine, res.Batch = label, engine, target.recordsPerTx
 	res.Records = res.Committed * target.recordsPerTx
 	for i := range res.RecordsBy30s {
@@ -223,6 +239,15 @@ func runBenchLoad(cmd *cobra.Command, _ []string) error {
 	}
 	fmt.Println(string(bz))
 	return nil
+}
+
+// processCPU is the user and system CPU time this process has used.
+func processCPU() (time.Duration, error) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0, fmt.Errorf("CPU time of the generator: %w", err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), nil
 }
 
 // benchArmorPassphrase only protects the key between export and import in
