@@ -30,8 +30,12 @@ func TestLocalnetFourValidators(t *testing.T) {
 	require.Len(t, ln.Accounts, 8)
 	ln.LaunchAll(3, 90*time.Second)
 	n0, n1, n3 := ln.Nodes[0], ln.Nodes[1], ln.Nodes[3]
+	// Two nodes that dial each other at once can each drop the other's
+	// connection as a duplicate; CometBFT then redials a persistent peer
+	// every 5-8 s, so a full mesh can take several rounds (a run of
+	// this test has missed a 30 s bound with the chain making blocks).
 	for i, n := range ln.Nodes {
-		n.waitFor(fmt.Sprintf("node%d's 3 peers", i), 30*time.Second, func() error {
+		n.waitFor(fmt.Sprintf("node%d's 3 peers", i), 90*time.Second, func() error {
 			if peers, err := n.Peers(); err != nil || peers != 3 {
 				return fmt.Errorf("%d peers (%v)", peers, err)
 			}
