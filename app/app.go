@@ -35,6 +35,7 @@ import (
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 	"github.com/cosmos/cosmos-sdk/version"
 	"github.com/cosmos/cosmos-sdk/x/auth"
 	authcodec "github.com/cosmos/cosmos-sdk/x/auth/codec"
@@ -52,6 +53,7 @@ import (
 	"github.com/spf13/cast"
 
 	"github.com/shiplog/shiplog/app/openapi"
+	"github.com/shiplog/shiplog/app/txindex"
 	"github.com/shiplog/shiplog/x/aiops"
 	aiopskeeper "github.com/shiplog/shiplog/x/aiops/keeper"
 	aiopstypes "github.com/shiplog/shiplog/x/aiops/types"
@@ -120,6 +122,11 @@ type App struct {
 	// indexDB holds it.
 	deploymentsIndex *localindex.Index
 	indexDB          dbm.DB
+	// txIndex finds committed transactions by hash and by indexed event
+	// attributes for the transaction service (see txservice.go); txIndexDB
+	// holds it.
+	txIndex   *txindex.Index
+	txIndexDB dbm.DB
 
 	closeOnce sync.Once
 	closeErr  error
@@ -130,8 +137,11 @@ type App struct {
 func (app *App) Close() error {
 	app.closeOnce.Do(func() {
 		app.closeErr = app.BaseApp.Close()
-		if app.indexDB != nil {
-			if err := app.indexDB.Close(); app.closeErr == nil {
+		for _, db := range []dbm.DB{app.indexDB, app.txIndexDB} {
+			if db == nil {
+				continue
+			}
+			if err := db.Close(); app.closeErr == nil {
 				app.closeErr = err
 			}
 		}
@@ -210,6 +220,10 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 		addressCodec, app.AccountKeeper, app.MsgServiceRouter(), authority)
 	app.DeploymentsKeeper = deploymentskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[deploymentstypes.StoreKey]),
 		addressCodec, app.ConsortiumKeeper)
+	if app.txIndexDB, err = openNodeLocalDB(db, homePath, TxIndexDBName, txIndexCacheBytes); err != nil {
+		panic(fmt.Errorf("open the transaction index: %w", err))
+	}
+	app.txIndex = txindex.New(app.txIndexDB)
 	if app.deploymentsIndex = app.wireDeploymentsIndex(db, appOpts, keys[deploymentstypes.StoreKey], logger); app.deploymentsIndex != nil {
 		app.DeploymentsKeeper = app.DeploymentsKeeper.WithRecordIndex(app.deploymentsIndex)
 	}
@@ -412,8 +426,12 @@ func (app *App) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.APIConfig
 	}
 }
 
+// RegisterTxService serves the node's transaction service (see
+// txService) to ABCI queries and, through RegisterGRPCServer, over gRPC and
+// REST.
 func (app *App) RegisterTxService(clientCtx client.Context) {
-	authtx.RegisterTxService(app.GRPCQueryRouter(), clientCtx, app.Simulate, app.interfaceRegistry)
+	sdkService := authtx.NewTxServer(clientCtx, app.Simulate, app.interfaceRegistry)
+	txtypes.RegisterServiceServer(app.GRPCQueryRouter(), newTxService(app, sdkService, clientCtx))
 }
 
 func (app *App) RegisterTendermintService(clientCtx client.Context) {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"cosmossdk.io/log/v2"
+	abci "github.com/cometbft/cometbft/abci/types"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/cosmos-sdk/baseapp"
@@ -26,6 +27,15 @@ const DeploymentsIndexDBName = "deployments_index"
 // recent records and the entries an update replaces.
 const deploymentsIndexCacheBytes = 64 << 20
 
+// TxIndexDBName is the database of the node's transaction index
+// (app/txindex), beside application.db. It is not CometBFT's tx_index.db,
+// which a node keeps only with indexer = "kv" in config.toml.
+const TxIndexDBName = "shiplog_tx_index"
+
+// txIndexCacheBytes is the transaction index's block cache. Its entries are
+// small and written once; lookups are by auditors, not by the chain.
+const txIndexCacheBytes = 16 << 20
+
 // streamingPluginKey is the app.toml key of an ADR-038 streaming plugin.
 var streamingPluginKey = fmt.Sprintf("%s.%s.%s", baseapp.StreamingTomlKey, baseapp.StreamingABCITomlKey, baseapp.StreamingABCIPluginTomlKey)
 
@@ -40,7 +50,7 @@ func (app *App) wireDeploymentsIndex(db dbm.DB, appOpts servertypes.AppOptions, 
 			"queries by environment, status, deployer or digest alone and DORA metrics read every record", "plugin", plugin)
 		return nil
 	}
-	indexDB, err := openDeploymentsIndexDB(db, cast.ToString(appOpts.Get("home")))
+	indexDB, err := openNodeLocalDB(db, cast.ToString(appOpts.Get("home")), DeploymentsIndexDBName, deploymentsIndexCacheBytes)
 	if err != nil {
 		panic(fmt.Errorf("open the deployments index: %w", err))
 	}
@@ -54,19 +64,20 @@ func (app *App) wireDeploymentsIndex(db dbm.DB, appOpts servertypes.AppOptions, 
 	return index
 }
 
-// openDeploymentsIndexDB opens the index beside a node's application
-// database, on pebble with shiplog's options (see appdb): on cosmos-db's
-// defaults each of its 4 MiB memtables, once flushed, was compacted into a
-// bottom level that spans the whole key space (every record's entries are
-// spread over it), rewriting most of that level: in 5-minute runs at 1,500
-// records/s pebble wrote 7.6 bytes for every byte the index took in, and
-// 3.1 with these options. An app on an in-memory database (tests, the
-// CLI's template app) keeps its index in memory too.
-func openDeploymentsIndexDB(db dbm.DB, home string) (dbm.DB, error) {
+// openNodeLocalDB opens a node-local index's database beside the node's
+// application database, on pebble with shiplog's options (see appdb): on
+// cosmos-db's defaults each of the deployments index's 4 MiB memtables,
+// once flushed, was compacted into a bottom level that spans the whole key
+// space (every record's entries are spread over it), rewriting most of that
+// level: in 5-minute runs at 1,500 records/s pebble wrote 7.6 bytes for
+// every byte the index took in, and 3.1 with these options. An app on an
+// in-memory database (tests, the CLI's template app) keeps its indexes in
+// memory too.
+func openNodeLocalDB(db dbm.DB, home, name string, cacheBytes int64) (dbm.DB, error) {
 	if _, inMemory := db.(*dbm.MemDB); inMemory || home == "" {
 		return dbm.NewMemDB(), nil
 	}
-	index, err := appdb.OpenPebble(filepath.Join(home, "data", DeploymentsIndexDBName+".db"), deploymentsIndexCacheBytes)
+	index, err := appdb.OpenPebble(filepath.Join(home, "data", name+".db"), cacheBytes)
 	if err != nil {
 		return nil, err // not a typed nil inside the interface
 	}
@@ -109,6 +120,28 @@ func (app *App) indexBlock() (wait func()) {
 	done := make(chan error, 1)
 	go func() { done <- apply() }()
 	return func() { logFailure(<-done) }
+}
+
+// FinalizeBlock executes the block and stages its transactions in the
+// transaction index, which Commit writes. A failure to stage is logged and
+// the block goes unindexed: the index serves queries, never the chain.
+func (app *App) FinalizeBlock(req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
+	res, err := app.BaseApp.FinalizeBlock(req)
+	if err != nil {
+		return res, err
+	}
+	if err := app.txIndex.Stage(req.Height, req.Txs, res.TxResults); err != nil {
+		app.Logger().Error("transaction index: the block is not indexed", "height", req.Height, "err", err)
+	}
+	return res, nil
+}
+
+// commitTxIndex writes the staged block to the transaction index before
+// the state's commit (see txindex.Index.Commit).
+func (app *App) commitTxIndex() {
+	if err := app.txIndex.Commit(); err != nil {
+		app.Logger().Error("transaction index: the block is not indexed", "height", app.LastBlockHeight()+1, "err", err)
+	}
 }
 
 // syncDeploymentsIndex brings the index up to the loaded state, rebuilding

@@ -25,7 +25,7 @@ func TestDeploymentsIndexDBKeepsAnOlderNodesEntries(t *testing.T) {
 	require.NoError(t, older.SetSync([]byte("older"), []byte("1")))
 	require.NoError(t, older.Close())
 
-	db, err := openDeploymentsIndexDB(state, home)
+	db, err := openNodeLocalDB(state, home, DeploymentsIndexDBName, deploymentsIndexCacheBytes)
 	require.NoError(t, err)
 	require.IsType(t, &appdb.DB{}, db, "shiplog's options")
 	v, err := db.Get([]byte("older"))
@@ -48,11 +48,11 @@ func TestDeploymentsIndexDBReportsWhatFailed(t *testing.T) {
 	require.NoError(t, err)
 	defer state.Close()
 	// Another process (here: this one) holds the index's lock.
-	held, err := openDeploymentsIndexDB(state, home)
+	held, err := openNodeLocalDB(state, home, DeploymentsIndexDBName, deploymentsIndexCacheBytes)
 	require.NoError(t, err)
 	defer held.Close()
 
-	db, err := openDeploymentsIndexDB(state, home)
+	db, err := openNodeLocalDB(state, home, DeploymentsIndexDBName, deploymentsIndexCacheBytes)
 	require.ErrorContains(t, err, filepath.Join(home, "data", DeploymentsIndexDBName+".db"))
 	require.True(t, db == nil, "no typed nil inside the interface")
 }

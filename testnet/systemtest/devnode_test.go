@@ -87,31 +87,45 @@ func TestDevNode(t *testing.T) {
 	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments?service=checkout&artifact_digest="+artifactDigest), &list))
 	require.Len(t, list.Deployments, 1)
 
-	// CometBFT's index finds the CI job's transactions by sender (the
-	// default index-events), and each carries the typed event.
+	// The node's transaction index finds the CI job's transactions by
+	// sender (the default index-events) over REST and the CLI, and each
+	// carries the typed event.
 	devAddr, _, err := n.CLI("keys", "show", "dev", "-a")
 	require.NoError(t, err)
 	var search struct {
-		Result struct {
-			Txs []struct {
-				Hash     string `json:"hash"`
-				TxResult struct {
-					Events []struct {
-						Type string `json:"type"`
-					} `json:"events"`
-				} `json:"tx_result"`
-			} `json:"txs"`
-		} `json:"result"`
+		TxResponses []struct {
+			TxHash string `json:"txhash"`
+			Events []struct {
+				Type string `json:"type"`
+			} `json:"events"`
+		} `json:"tx_responses"`
+		Total string `json:"total"`
 	}
-	query := url.QueryEscape(fmt.Sprintf(`"message.sender='%s'"`, strings.TrimSpace(devAddr)))
-	require.NoError(t, getJSON(fmt.Sprintf("http://127.0.0.1:%d/tx_search?query=%s", n.RPCPort, query), &search))
-	require.Len(t, search.Result.Txs, 1)
-	require.Equal(t, res.TxHash, search.Result.Txs[0].Hash)
+	query := fmt.Sprintf("message.sender='%s'", strings.TrimSpace(devAddr))
+	require.NoError(t, getJSON(n.REST("/cosmos/tx/v1beta1/txs?query="+url.QueryEscape(query)), &search))
+	require.Len(t, search.TxResponses, 1)
+	require.Equal(t, "1", search.Total)
+	require.Equal(t, res.TxHash, search.TxResponses[0].TxHash)
 	var types []string
-	for _, e := range search.Result.Txs[0].TxResult.Events {
+	for _, e := range search.TxResponses[0].Events {
 		types = append(types, e.Type)
 	}
 	require.Contains(t, types, "shiplog.deployments.v1.EventDeploymentRecorded")
+	out, _, err := n.CLI("q", "txs", "--query", query, "--output", "json")
+	require.NoError(t, err)
+	require.Contains(t, out, res.TxHash)
+	out, _, err = n.CLI("q", "tx", res.TxHash, "--output", "json")
+	require.NoError(t, err)
+	require.Contains(t, out, "EventDeploymentRecorded")
+	out, _, err = n.CLI("q", "wait-tx", res.TxHash, "--output", "json")
+	require.NoError(t, err)
+	require.Contains(t, out, res.TxHash)
+	_, stderr, err := n.CLI("q", "tx", strings.Repeat("AB", 32))
+	require.Error(t, err)
+	require.Contains(t, stderr, "tx not found")
+	_, stderr, err = n.CLI("q", "txs", "--query", "message.sender CONTAINS 'ship'")
+	require.Error(t, err)
+	require.Contains(t, stderr, "event attributes are matched by =")
 
 	// The REST API describes itself.
 	var spec struct {
@@ -188,7 +202,7 @@ func TestDevNode(t *testing.T) {
 
 	// A non-member signs offline (no account exists on chain) and broadcasts:
 	// CheckTx refuses it, naming the signer and the missing role.
-	_, stderr, err := n.CLI("keys", "add", "outsider", "--keyring-backend", "test")
+	_, stderr, err = n.CLI("keys", "add", "outsider", "--keyring-backend", "test")
 	require.NoError(t, err, stderr)
 	outsider, _, err := n.CLI("keys", "show", "outsider", "-a", "--keyring-backend", "test")
 	require.NoError(t, err)
@@ -217,6 +231,10 @@ func TestDevNode(t *testing.T) {
 	require.Equal(t, "DEPLOYMENT_STATUS_SUCCEEDED", got.Deployment.Status)
 	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments?service=checkout"), &list))
 	require.Len(t, list.Deployments, 1, "the intruder's tx never reached a block")
+	// ... and every committed transaction, in the node's own index (CometBFT's is off).
+	require.Equal(t, committed.Height, n.WaitForTx(res.TxHash, 10*time.Second).Height)
+	require.NoFileExists(t, filepath.Join(n.Home, "data", "tx_index.db", "CURRENT"))
+	require.FileExists(t, filepath.Join(n.Home, "data", "shiplog_tx_index.db", "CURRENT"))
 
 	// The node keeps 10 recent state versions, pruned every 10 blocks: a
 	// query at the record's height is refused once that version is gone,
@@ -228,7 +246,7 @@ func TestDevNode(t *testing.T) {
 		_, stderr, err := n.CLI("q", "deployments", "list", "--height", committed.Height)
 		return err != nil && strings.Contains(stderr, "has either been pruned")
 	}, 30*time.Second, time.Second, "a query at height %d", recordedAt)
-	out, stderr, err := n.CLI("q", "deployments", "list", "--height", strconv.FormatInt(n.heightOrZero()-1, 10))
+	out, stderr, err = n.CLI("q", "deployments", "list", "--height", strconv.FormatInt(n.heightOrZero()-1, 10))
 	require.NoError(t, err, stderr)
 	require.Contains(t, out, "ci-run-1")
 }

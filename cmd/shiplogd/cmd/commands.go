@@ -12,7 +12,6 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	"github.com/cosmos/cosmos-sdk/client/keys"
 	"github.com/cosmos/cosmos-sdk/client/pruning"
-	"github.com/cosmos/cosmos-sdk/client/rpc"
 	"github.com/cosmos/cosmos-sdk/client/snapshot"
 	"github.com/cosmos/cosmos-sdk/server"
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
@@ -101,11 +100,11 @@ func queryCmd() *cobra.Command {
 		RunE:                       client.ValidateCmd,
 	}
 	cmd.AddCommand(
-		rpc.WaitTxCmd(),
+		waitTxCmd(),
 		server.QueryBlockCmd(),
-		authcmd.QueryTxsByEventsCmd(),
+		queryTxsCmd(),
 		server.QueryBlocksCmd(),
-		authcmd.QueryTxCmd(),
+		queryTxCmd(),
 		server.QueryBlockResultsCmd(),
 	)
 	return cmd
