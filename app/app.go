@@ -303,7 +303,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 	app.admission = NewAdmissionBound(maxPending)
 	app.sigCache = NewSignatureCache(DefaultSignatureCacheSize)
 	app.txCache = NewDecodedTxCache(txConfig.TxDecoder(), DefaultDecodedTxCacheBytes)
-	app.SetCheckTxHandler(app.txCache.CheckTxHandler(indexEventsOption(appOpts), cast.ToBool(appOpts.Get(server.FlagTrace))))
+	app.SetCheckTxHandler(app.txCache.CheckTxHandler(IndexEventsOption(appOpts), cast.ToBool(appOpts.Get(server.FlagTrace))))
 	// The SDK's sequential runner, decoding through the cache; despite the
 	// setter's name nothing runs in parallel (the SDK's blockexec installs
 	// its sequential runner the same way).

@@ -192,9 +192,9 @@ func (c *DecodedTxCache) CheckTxHandler(indexEvents map[string]struct{}, trace b
 	}
 }
 
-// indexEventsOption is app.toml's index-events as BaseApp keeps it: an empty
+// IndexEventsOption is app.toml's index-events as BaseApp keeps it: an empty
 // set indexes every event.
-func indexEventsOption(appOpts servertypes.AppOptions) map[string]struct{} {
+func IndexEventsOption(appOpts servertypes.AppOptions) map[string]struct{} {
 	events := cast.ToStringSlice(appOpts.Get(server.FlagIndexEvents))
 	set := make(map[string]struct{}, len(events))
 	for _, e := range events {

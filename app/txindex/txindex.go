@@ -133,7 +133,13 @@ func stageBlock(batch dbm.Batch, height int64, txs [][]byte, results []*abci.Exe
 // durably. The node calls it before the state's commit, so that a crash in
 // between leaves the index a block ahead of the state, never behind: the
 // block is then finalized again and staged with the same entries.
-func (x *Index) Commit() error {
+func (x *Index) Commit() error { return x.commit(true) }
+
+// CommitUnsynced is Commit without waiting for the disk, for a rebuild
+// that closes (and so syncs) the database when it is done.
+func (x *Index) CommitUnsynced() error { return x.commit(false) }
+
+func (x *Index) commit(sync bool) error {
 	if x.staged == nil {
 		return nil
 	}
@@ -144,7 +150,10 @@ func (x *Index) Commit() error {
 	if err := x.staged.Set(heightKey, binary.BigEndian.AppendUint64(nil, uint64(x.stagedHeight))); err != nil {
 		return err
 	}
-	return x.staged.WriteSync()
+	if sync {
+		return x.staged.WriteSync()
+	}
+	return x.staged.Write()
 }
 
 // Height is the last block committed to the index, 0 before the first.

@@ -111,6 +111,25 @@ func TestDevNode(t *testing.T) {
 		types = append(types, e.Type)
 	}
 	require.Contains(t, types, "shiplog.deployments.v1.EventDeploymentRecorded")
+	// Newest first, a page at a time, and by height range.
+	var page struct {
+		TxResponses []struct {
+			TxHash string `json:"txhash"`
+		} `json:"tx_responses"`
+		Total string `json:"total"`
+	}
+	params := url.Values{"query": {"message.action='/shiplog.deployments.v1.MsgRecordDeployment'"}, "order_by": {"ORDER_BY_DESC"}, "limit": {"1"}}
+	require.NoError(t, getJSON(n.REST("/cosmos/tx/v1beta1/txs?"+params.Encode()), &page))
+	require.Len(t, page.TxResponses, 1)
+	require.Equal(t, res.TxHash, page.TxResponses[0].TxHash)
+	params = url.Values{"query": {"message.sender CONTAINS 'ship'"}}
+	err = getJSON(n.REST("/cosmos/tx/v1beta1/txs?"+params.Encode()), &page)
+	require.ErrorContains(t, err, "400 Bad Request")
+	require.ErrorContains(t, err, "event attributes are matched by =")
+	params = url.Values{"query": {fmt.Sprintf("tx.height >= %s AND tx.height <= %s", committed.Height, committed.Height)}}
+	require.NoError(t, getJSON(n.REST("/cosmos/tx/v1beta1/txs?"+params.Encode()), &page))
+	require.Equal(t, "1", page.Total)
+	require.Equal(t, res.TxHash, page.TxResponses[0].TxHash)
 	out, _, err := n.CLI("q", "txs", "--query", query, "--output", "json")
 	require.NoError(t, err)
 	require.Contains(t, out, res.TxHash)
@@ -224,8 +243,18 @@ func TestDevNode(t *testing.T) {
 	require.Contains(t, rejected.RawLog, outsider)
 	require.Contains(t, rejected.RawLog, "deployer")
 
-	// Restart: every committed record is still there.
+	// The transaction index is rebuilt from CometBFT's blocks and results,
+	// with the node stopped (a running node's databases are refused).
+	_, stderr, err = n.CLI("db", "index-txs")
+	require.Error(t, err)
+	require.Contains(t, stderr, "stop it first")
 	n.Stop()
+	require.NoError(t, os.RemoveAll(filepath.Join(n.Home, "data", "shiplog_tx_index.db")))
+	out, stderr, err = n.CLI("db", "index-txs")
+	require.NoError(t, err, stderr)
+	require.Regexp(t, `indexed [1-9][0-9]* transactions of blocks 1-[1-9]`, out)
+
+	// Restart: every committed record is still there.
 	n.Start()
 	require.NoError(t, getJSON(n.REST("/shiplog/deployments/v1/deployments/1"), &got))
 	require.Equal(t, "DEPLOYMENT_STATUS_SUCCEEDED", got.Deployment.Status)

@@ -24,7 +24,7 @@ func dbCmd() *cobra.Command {
 		SuggestionsMinimumDistance: 2,
 		RunE:                       client.ValidateCmd,
 	}
-	cmd.AddCommand(dbCompactCmd())
+	cmd.AddCommand(dbCompactCmd(), dbIndexTxsCmd())
 	return cmd
 }
 
@@ -34,8 +34,8 @@ func dbCompactCmd() *cobra.Command {
 		Short: "Give back the disk space of pruned state versions now (stop the node first)",
 		Long: `Rewrites the application database (pebble) so that the tree nodes IAVL
 pruning deleted, and the entries they shadowed, leave the disk at once instead
-of as pebble's own compactions reach them, then the node-local deployments
-index (` + app.DeploymentsIndexDBName + `.db) if the node has one. Useful
+of as pebble's own compactions reach them, then the node-local indexes
+(` + app.DeploymentsIndexDBName + `.db and ` + app.TxIndexDBName + `.db) the node has. Useful
 after lowering pruning-keep-recent on a running chain, or after a burst of
 writes. The node must be stopped: the databases are locked while it runs.`,
 		Args: cobra.NoArgs,
@@ -52,13 +52,18 @@ writes. The node must be stopped: the databases are locked while it runs.`,
 			if err := compactPebble(cmd, path); err != nil {
 				return err
 			}
-			// The index is optional: a node with a streaming plugin has none,
-			// and one that lost it rebuilds it at start.
-			index := filepath.Join(data, app.DeploymentsIndexDBName+".db")
-			if _, err := os.Stat(index); errors.Is(err, fs.ErrNotExist) {
-				return nil
+			// The indexes are optional: a node with a streaming plugin has no
+			// deployments index, and one that lost it rebuilds it at start.
+			for _, name := range []string{app.DeploymentsIndexDBName, app.TxIndexDBName} {
+				index := filepath.Join(data, name+".db")
+				if _, err := os.Stat(index); errors.Is(err, fs.ErrNotExist) {
+					continue
+				}
+				if err := compactPebble(cmd, index); err != nil {
+					return err
+				}
 			}
-			return compactPebble(cmd, index)
+			return nil
 		},
 	}
 }
