@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"math"
 	"time"
 
 	errorsmod "cosmossdk.io/errors"
@@ -61,6 +62,8 @@ func (s txService) GetTx(ctx context.Context, req *txtypes.GetTxRequest) (*txtyp
 	if err != nil {
 		return nil, err
 	}
+	// The index takes a block just before the state's commit; a
+	// transaction is shown once the state it wrote can be read.
 	if !found || pos.Height > s.app.LastBlockHeight() {
 		return nil, errorsmod.Wrap(txindex.ErrTxNotFound, req.Hash)
 	}
@@ -89,7 +92,10 @@ func (s txService) GetTxsEvent(ctx context.Context, req *txtypes.GetTxsEventRequ
 	}
 	limit = min(limit, MaxTxsPerPage)
 	page := max(req.Page, 1)
-	result, err := s.app.txIndex.Search(q.UpTo(s.app.LastBlockHeight()), req.OrderBy == txtypes.OrderBy_ORDER_BY_DESC, (page-1)*limit, limit)
+	if page-1 > math.MaxUint64/limit {
+		return nil, errorsmod.Wrapf(txindex.ErrInvalidQuery, "page %d of %d transactions is past any chain's end", page, limit)
+	}
+	result, err := s.app.txIndex.Search(ctx, q.UpTo(s.app.LastBlockHeight()), req.OrderBy == txtypes.OrderBy_ORDER_BY_DESC, (page-1)*limit, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -175,9 +181,5 @@ func (s txService) block(ctx context.Context, height int64) (*coretypes.ResultBl
 // newTxService is the node's transaction service over clientCtx's
 // CometBFT client.
 func newTxService(app *App, sdkService txtypes.ServiceServer, clientCtx client.Context) txService {
-	s := txService{ServiceServer: sdkService, app: app}
-	if clientCtx.Client != nil {
-		s.blocks = clientCtx.Client
-	}
-	return s
+	return txService{ServiceServer: sdkService, app: app, blocks: clientCtx.Client}
 }

@@ -160,6 +160,13 @@ func TestTxServiceRejections(t *testing.T) {
 	requireCode(t, err, codes.InvalidArgument, "the query is empty")
 	_, err = svc.GetTxsEvent(ctx, &txtypes.GetTxsEventRequest{Query: "message.sender CONTAINS 'ship'"})
 	requireCode(t, err, codes.InvalidArgument, "event attributes are matched by =")
+	_, err = svc.GetTxsEvent(ctx, &txtypes.GetTxsEventRequest{Query: "tx.height > 1", Page: 1 << 62, Limit: 100})
+	requireCode(t, err, codes.InvalidArgument, "past any chain's end")
+	// Past the last page: no transactions, and the total.
+	page, err := svc.GetTxsEvent(ctx, &txtypes.GetTxsEventRequest{Query: "tx.height > 1", Page: 1 << 50, Limit: 100})
+	require.NoError(t, err)
+	require.Empty(t, page.TxResponses)
+	require.Zero(t, page.Total)
 
 	// A transaction of a block finalized but not yet committed is not
 	// found: a client that finds one can read the state it wrote.

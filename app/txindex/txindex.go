@@ -26,6 +26,7 @@ package txindex
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
@@ -189,8 +190,9 @@ type Page struct {
 // order (descending if desc), skipping the first offset and keeping at
 // most limit. Total counts every match, so a search walks all of them: the
 // entries of its first attribute condition (or of its height range when it
-// has none) between its height bounds, probing the others' for each.
-func (x *Index) Search(q Query, desc bool, offset, limit uint64) (Page, error) {
+// has none) between its height bounds, probing the others' for each. It
+// stops with ctx's error when ctx is done (a client's deadline).
+func (x *Index) Search(ctx context.Context, q Query, desc bool, offset, limit uint64) (Page, error) {
 	var page Page
 	keep := func(pos Position) {
 		page.Total++
@@ -234,7 +236,10 @@ func (x *Index) Search(q Query, desc bool, offset, limit uint64) (Page, error) {
 		return page, err
 	}
 	defer it.Close()
-	for ; it.Valid(); it.Next() {
+	for n := 0; it.Valid(); it.Next() {
+		if n++; n%ctxCheckInterval == 0 && ctx.Err() != nil {
+			return page, ctx.Err()
+		}
 		key := it.Key()
 		pos, err := decodePosition(key[len(key)-positionLen:])
 		if err != nil {
@@ -250,6 +255,10 @@ func (x *Index) Search(q Query, desc bool, offset, limit uint64) (Page, error) {
 	}
 	return page, it.Error()
 }
+
+// ctxCheckInterval is how many entries a search walks between looks at
+// its context.
+const ctxCheckInterval = 4096
 
 // matches reports whether the transaction at pos is within q's heights and
 // has every attribute in attrs.

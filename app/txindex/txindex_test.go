@@ -1,6 +1,7 @@
 package txindex_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"testing"
@@ -47,7 +48,7 @@ func search(t *testing.T, x *txindex.Index, query string, desc bool, offset, lim
 	t.Helper()
 	q, err := txindex.ParseQuery(query)
 	require.NoError(t, err)
-	page, err := x.Search(q, desc, offset, limit)
+	page, err := x.Search(context.Background(), q, desc, offset, limit)
 	require.NoError(t, err)
 	return page.Positions, page.Total
 }
@@ -126,7 +127,7 @@ func TestIndexFindsCommittedTransactions(t *testing.T) {
 	// A query is answered up to the height the caller says is committed.
 	q, err := txindex.ParseQuery("message.sender='alice'")
 	require.NoError(t, err)
-	page, err := x.Search(q.UpTo(4), false, 0, 100)
+	page, err := x.Search(context.Background(), q.UpTo(4), false, 0, 100)
 	require.NoError(t, err)
 	require.Equal(t, []txindex.Position{pos(2, 0)}, page.Positions)
 }
@@ -218,4 +219,23 @@ func TestParseQueryNamesWhatItCannotAnswer(t *testing.T) {
 		require.ErrorContains(t, err, c.want, c.query)
 		require.True(t, txindex.ErrInvalidQuery.Is(err) || txindex.ErrInvalidHash.Is(err), "%s: %v", c.query, err)
 	}
+}
+
+// A search stops when its caller gives up (a client's deadline).
+func TestSearchStopsWhenTheContextIsDone(t *testing.T) {
+	x := txindex.New(dbm.NewMemDB())
+	txs := make([]tx, 5000)
+	for i := range txs {
+		txs[i] = txOf("alice", "record", i)
+	}
+	commitBlock(t, x, 1, txs...)
+	q, err := txindex.ParseQuery("message.sender='alice'")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = x.Search(ctx, q, false, 0, 10)
+	require.ErrorIs(t, err, context.Canceled)
+	page, err := x.Search(context.Background(), q, false, 0, 10)
+	require.NoError(t, err)
+	require.EqualValues(t, 5000, page.Total)
 }

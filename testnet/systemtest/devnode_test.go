@@ -212,7 +212,7 @@ func TestDevNode(t *testing.T) {
 
 	// Operators read the databases' work beside CometBFT's own metrics.
 	metrics := n.Metrics()
-	for _, db := range []string{"application", "deployments_index"} {
+	for _, db := range []string{"application", "deployments_index", "shiplog_tx_index"} {
 		require.Regexp(t, `(?m)^shiplog_db_wal_written_bytes_total\{db="`+db+`"\} [1-9]`, metrics)
 		require.Regexp(t, `(?m)^shiplog_db_disk_bytes\{db="`+db+`"\} [1-9]`, metrics)
 		require.Regexp(t, `(?m)^shiplog_db_level_bytes\{db="`+db+`",level="6"\} `, metrics)
