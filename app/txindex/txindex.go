@@ -95,7 +95,7 @@ func (x *Index) Stage(height int64, txs [][]byte, results []*abci.ExecTxResult) 
 		return fmt.Errorf("txindex: block %d has %d transactions and %d results", height, len(txs), len(results))
 	}
 	batch := x.db.NewBatch()
-	if err := stageBlock(batch, height, txs, results); err != nil {
+	if err := x.stageBlock(batch, height, txs, results); err != nil {
 		batch.Close()
 		return err
 	}
@@ -103,15 +103,22 @@ func (x *Index) Stage(height int64, txs [][]byte, results []*abci.ExecTxResult) 
 	return nil
 }
 
-func stageBlock(batch dbm.Batch, height int64, txs [][]byte, results []*abci.ExecTxResult) error {
+func (x *Index) stageBlock(batch dbm.Batch, height int64, txs [][]byte, results []*abci.ExecTxResult) error {
 	// Every key is a new slice: a batch may keep the slices it is given
 	// (cosmos-db's in-memory one does).
 	empty := []byte{}
 	for i, tx := range txs {
 		pos := Position{Height: height, Index: uint32(i)}
 		hash := sha256.Sum256(tx)
-		if err := batch.Set(append([]byte{prefixHash}, hash[:]...), pos.appendTo(nil)); err != nil {
+		hashKey := append([]byte{prefixHash}, hash[:]...)
+		known, err := x.failedDuplicate(hashKey, tx, txs[:i], results[i])
+		if err != nil {
 			return err
+		}
+		if !known {
+			if err := batch.Set(hashKey, pos.appendTo(nil)); err != nil {
+				return err
+			}
 		}
 		if err := batch.Set(pos.appendTo([]byte{prefixPosition}), empty); err != nil {
 			return err
@@ -128,6 +135,23 @@ func stageBlock(batch dbm.Batch, height int64, txs [][]byte, results []*abci.Exe
 		}
 	}
 	return nil
+}
+
+// failedDuplicate reports whether a failed transaction's bytes are already
+// indexed or earlier in its block. The same bytes included again fail, as
+// a replay; their hash keeps leading to the first, as in CometBFT's index,
+// so a client waiting for its transaction is not shown the duplicate's
+// failure. Only failed transactions pay for the lookup.
+func (x *Index) failedDuplicate(hashKey, tx []byte, earlier [][]byte, result *abci.ExecTxResult) (bool, error) {
+	if result.Code == 0 {
+		return false, nil
+	}
+	for _, e := range earlier {
+		if bytes.Equal(e, tx) {
+			return true, nil
+		}
+	}
+	return x.db.Has(hashKey)
 }
 
 // Commit writes the staged block, and the height it brings the index to,

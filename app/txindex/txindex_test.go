@@ -239,3 +239,36 @@ func TestSearchStopsWhenTheContextIsDone(t *testing.T) {
 	require.NoError(t, err)
 	require.EqualValues(t, 5000, page.Total)
 }
+
+// The same bytes included again fail (a replay); their hash keeps leading
+// to the first inclusion, whether that was in an earlier block or earlier
+// in the same one, while the failed copy is still found by its attributes.
+func TestFailedDuplicateKeepsTheFirstPosition(t *testing.T) {
+	x := txindex.New(dbm.NewMemDB())
+	a := txOf("alice", "record", 1)
+	failed := tx{bytes: a.bytes, result: result("alice", "record")}
+	failed.result.Code = 5
+	commitBlock(t, x, 1, a, failed)
+	commitBlock(t, x, 2, failed)
+	got, found, err := x.Lookup(hashOf(a))
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, pos(1, 0), got)
+	positions, total := search(t, x, "message.sender='alice'", false, 0, 10)
+	require.Equal(t, []txindex.Position{pos(1, 0), pos(1, 1), pos(2, 0)}, positions)
+	require.EqualValues(t, 3, total)
+
+	// A failed transaction seen for the first time is indexed, and a later
+	// success of the same bytes takes its hash.
+	b := txOf("bob", "record", 1)
+	failedB := tx{bytes: b.bytes, result: result("bob", "record")}
+	failedB.result.Code = 5
+	commitBlock(t, x, 3, failedB)
+	got, _, err = x.Lookup(hashOf(b))
+	require.NoError(t, err)
+	require.Equal(t, pos(3, 0), got)
+	commitBlock(t, x, 4, b)
+	got, _, err = x.Lookup(hashOf(b))
+	require.NoError(t, err)
+	require.Equal(t, pos(4, 0), got)
+}

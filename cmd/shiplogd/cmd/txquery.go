@@ -140,7 +140,8 @@ $ %[1]s tx deployments record ... --output json | %[1]s q wait-tx`, version.AppN
 }
 
 // waitTxHash is the hash given as the argument, or the txhash of a tx
-// command's JSON output on stdin.
+// command's JSON output on stdin (its last JSON line: --gas auto prints
+// the estimate first).
 func waitTxHash(args []string, stdin io.Reader) (string, error) {
 	if len(args) == 1 {
 		return args[0], nil
@@ -149,11 +150,14 @@ func waitTxHash(args []string, stdin io.Reader) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var out struct {
-		TxHash string `json:"txhash"`
+	lines := strings.Split(strings.TrimSpace(string(in)), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		var out struct {
+			TxHash string `json:"txhash"`
+		}
+		if json.Unmarshal([]byte(lines[i]), &out) == nil && out.TxHash != "" {
+			return out.TxHash, nil
+		}
 	}
-	if err := json.Unmarshal(in, &out); err != nil || out.TxHash == "" {
-		return "", errors.New("give a transaction hash, or pipe a tx command's --output json into wait-tx")
-	}
-	return out.TxHash, nil
+	return "", errors.New("give a transaction hash, or pipe a tx command's --output json into wait-tx")
 }
