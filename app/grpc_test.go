@@ -2,15 +2,12 @@ package app_test
 
 import (
 	"context"
-	"net"
 	"testing"
 
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/cosmos-sdk/client"
 	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 	"github.com/stretchr/testify/require"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	consortiumtypes "github.com/shiplog/shiplog/x/consortium/types"
 )
@@ -21,17 +18,7 @@ import (
 func TestGRPCServerServesTxServiceAndQueries(t *testing.T) {
 	c := newChain(t, dbm.NewMemDB())
 	c.initChain(c.genesis())
-	c.app.RegisterTxService(client.Context{}.WithTxConfig(c.app.TxConfig()).WithInterfaceRegistry(c.app.InterfaceRegistry()))
-
-	srv := grpc.NewServer()
-	c.app.RegisterGRPCServerWithSkipCheckHeader(srv, false)
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	go func() { _ = srv.Serve(lis) }()
-	t.Cleanup(srv.Stop)
-	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = conn.Close() })
+	srv, conn := serveGRPC(t, c, client.Context{})
 	ctx := context.Background()
 
 	info := srv.GetServiceInfo()

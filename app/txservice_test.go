@@ -51,10 +51,10 @@ func (b *cometBlocks) BlockResults(_ context.Context, height *int64) (*coretypes
 	return nil, fmt.Errorf("could not find results for height #%d", *height)
 }
 
-// txServiceClient serves c's transaction service over blocks on a loopback
-// gRPC listener.
-func txServiceClient(t *testing.T, c *chain, blocks *cometBlocks) txtypes.ServiceClient {
-	c.app.RegisterTxService(client.Context{}.WithTxConfig(c.app.TxConfig()).WithInterfaceRegistry(c.app.InterfaceRegistry()).WithClient(blocks))
+// serveGRPC registers c's transaction service over clientCtx and serves
+// the node's gRPC services on a loopback listener, as the node does.
+func serveGRPC(t *testing.T, c *chain, clientCtx client.Context) (*grpc.Server, *grpc.ClientConn) {
+	c.app.RegisterTxService(clientCtx.WithTxConfig(c.app.TxConfig()).WithInterfaceRegistry(c.app.InterfaceRegistry()))
 	srv := grpc.NewServer()
 	c.app.RegisterGRPCServerWithSkipCheckHeader(srv, false)
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
@@ -64,7 +64,17 @@ func txServiceClient(t *testing.T, c *chain, blocks *cometBlocks) txtypes.Servic
 	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = conn.Close() })
-	return txtypes.NewServiceClient(conn)
+	return srv, conn
+}
+
+// newTxServiceChain is a chain past genesis whose transaction service
+// reads the blocks the test records in blocks.
+func newTxServiceChain(t *testing.T) (*chain, *cometBlocks, txtypes.ServiceClient) {
+	c := newChain(t, dbm.NewMemDB())
+	c.initChain(c.genesis())
+	blocks := &cometBlocks{blocks: map[int64]*coretypes.ResultBlock{}, results: map[int64]*coretypes.ResultBlockResults{}}
+	_, conn := serveGRPC(t, c, client.Context{}.WithClient(blocks))
+	return c, blocks, txtypes.NewServiceClient(conn)
 }
 
 func hashHex(tx []byte) string { h := sha256.Sum256(tx); return fmt.Sprintf("%X", h) }
@@ -80,10 +90,7 @@ func requireCode(t *testing.T, err error, code codes.Code, contains string) {
 // them and their results from CometBFT's blocks: by hash, and by sender,
 // action and height in pages.
 func TestTxServiceFindsCommittedTransactions(t *testing.T) {
-	c := newChain(t, dbm.NewMemDB())
-	c.initChain(c.genesis())
-	blocks := &cometBlocks{blocks: map[int64]*coretypes.ResultBlock{}, results: map[int64]*coretypes.ResultBlockResults{}}
-	svc := txServiceClient(t, c, blocks)
+	c, blocks, svc := newTxServiceChain(t)
 	ctx := context.Background()
 
 	var recorded [][]byte
@@ -143,10 +150,7 @@ func TestTxServiceFindsCommittedTransactions(t *testing.T) {
 
 // What the service refuses, and what it does not find, it names.
 func TestTxServiceRejections(t *testing.T) {
-	c := newChain(t, dbm.NewMemDB())
-	c.initChain(c.genesis())
-	blocks := &cometBlocks{blocks: map[int64]*coretypes.ResultBlock{}, results: map[int64]*coretypes.ResultBlockResults{}}
-	svc := txServiceClient(t, c, blocks)
+	c, blocks, svc := newTxServiceChain(t)
 	ctx := context.Background()
 
 	_, err := svc.GetTx(ctx, &txtypes.GetTxRequest{})
