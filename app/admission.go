@@ -94,10 +94,11 @@ func (b *AdmissionBound) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, n
 }
 
 // Commit writes the block's transactions to the transaction index, commits
-// the block while the deployments index takes its changes, then lets the admission bound count afresh and
-// starts a generation of the decoded-transaction cache: CometBFT re-checks
-// the transactions still waiting right after a commit, and those re-checks
-// rebuild the counts and keep their transactions cached.
+// the block while the deployments index takes its changes, then lets the
+// admission bound count afresh and starts a generation of the
+// decoded-transaction cache: CometBFT re-checks the transactions still
+// waiting right after a commit, and those re-checks rebuild the counts and
+// keep their transactions cached.
 func (app *App) Commit() (*abci.ResponseCommit, error) {
 	app.commitTxIndex()
 	indexed := app.indexBlock()

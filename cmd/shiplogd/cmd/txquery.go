@@ -84,7 +84,9 @@ $ %[1]s query txs --query "message.sender='ship1...' AND tx.height > 1000" --ord
 			if err != nil {
 				return err
 			}
-			limit = min(max(limit, 1), app.MaxTxsPerPage)
+			if limit == 0 || limit > app.MaxTxsPerPage {
+				limit = app.MaxTxsPerPage // what the service used
+			}
 			return clientCtx.PrintProto(sdk.NewSearchTxsResult(res.Total, uint64(len(res.TxResponses)), max(page, 1), limit, res.TxResponses))
 		},
 	}
