@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"math"
+	"sync"
 	"time"
 
 	errorsmod "cosmossdk.io/errors"
@@ -40,6 +41,7 @@ type txService struct {
 	txtypes.ServiceServer
 	app    *App
 	blocks blockSource // nil when the node runs without CometBFT (tests)
+	recent *recentBlocks
 }
 
 func (s txService) BroadcastTx(ctx context.Context, req *txtypes.BroadcastTxRequest) (*txtypes.BroadcastTxResponse, error) {
@@ -165,8 +167,12 @@ func (s txService) responses(ctx context.Context, positions []txindex.Position) 
 	return out, nil
 }
 
-// block reads a block and its results from CometBFT.
+// block reads a block and its results from CometBFT, or from the recent
+// blocks already read.
 func (s txService) block(ctx context.Context, height int64) (*coretypes.ResultBlock, *coretypes.ResultBlockResults, error) {
+	if b, ok := s.recent.get(height); ok {
+		return b.block, b.results, nil
+	}
 	block, err := s.blocks.Block(ctx, &height)
 	if err != nil {
 		return nil, nil, errorsmod.Wrapf(txindex.ErrTxUnavailable, "block %d: %v", height, err)
@@ -175,11 +181,60 @@ func (s txService) block(ctx context.Context, height int64) (*coretypes.ResultBl
 	if err != nil {
 		return nil, nil, errorsmod.Wrapf(txindex.ErrTxUnavailable, "results of block %d: %v", height, err)
 	}
+	s.recent.add(height, decodedBlock{block: block, results: results})
 	return block, results, nil
+}
+
+// recentBlockCount is how many decoded blocks the transaction service
+// keeps. A transaction is found by hash by reading its whole block and
+// results (a loaded node's blocks hold up to about 1,500 transactions:
+// 3-18 ms a lookup); CI jobs waiting for their transactions ask for the
+// same few recent blocks, each one once per transaction.
+const recentBlockCount = 8
+
+// decodedBlock is a committed block and its results, as CometBFT returned
+// them; shared between requests, so never modified.
+type decodedBlock struct {
+	block   *coretypes.ResultBlock
+	results *coretypes.ResultBlockResults
+}
+
+// recentBlocks are the last blocks the service decoded, the oldest
+// replaced first. Committed blocks never change, so an entry never goes
+// stale.
+type recentBlocks struct {
+	mu      sync.Mutex
+	heights []int64 // in the order added
+	blocks  map[int64]decodedBlock
+}
+
+func newRecentBlocks() *recentBlocks {
+	return &recentBlocks{blocks: make(map[int64]decodedBlock, recentBlockCount)}
+}
+
+func (r *recentBlocks) get(height int64) (decodedBlock, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	b, ok := r.blocks[height]
+	return b, ok
+}
+
+func (r *recentBlocks) add(height int64, b decodedBlock) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.blocks[height]; ok {
+		return
+	}
+	if len(r.heights) == recentBlockCount {
+		delete(r.blocks, r.heights[0])
+		r.heights = r.heights[1:]
+	}
+	r.heights = append(r.heights, height)
+	r.blocks[height] = b
 }
 
 // newTxService is the node's transaction service over clientCtx's
 // CometBFT client.
 func newTxService(app *App, sdkService txtypes.ServiceServer, clientCtx client.Context) txService {
-	return txService{ServiceServer: sdkService, app: app, blocks: clientCtx.Client}
+	return txService{ServiceServer: sdkService, app: app, blocks: clientCtx.Client, recent: newRecentBlocks()}
 }

@@ -26,6 +26,7 @@ type cometBlocks struct {
 	client.CometRPC // only Block and BlockResults are called
 	blocks          map[int64]*coretypes.ResultBlock
 	results         map[int64]*coretypes.ResultBlockResults
+	reads           int // Block calls
 }
 
 func (b *cometBlocks) add(c *chain, txs [][]byte, res *abci.ResponseFinalizeBlock) {
@@ -38,6 +39,7 @@ func (b *cometBlocks) add(c *chain, txs [][]byte, res *abci.ResponseFinalizeBloc
 }
 
 func (b *cometBlocks) Block(_ context.Context, height *int64) (*coretypes.ResultBlock, error) {
+	b.reads++
 	if r, ok := b.blocks[*height]; ok {
 		return r, nil
 	}
@@ -188,9 +190,41 @@ func TestTxServiceRejections(t *testing.T) {
 	require.NoError(t, err)
 
 	// A transaction the index knows whose results CometBFT no longer has.
+	tx = c.signTx(c.admin, nil, recordMsg(addr(c.admin), "ci-2"))
+	blocks.add(c, [][]byte{tx}, c.nextBlock(tx))
 	delete(blocks.results, c.height)
 	_, err = svc.GetTx(ctx, &txtypes.GetTxRequest{Hash: hashHex(tx)})
 	requireCode(t, err, codes.Unavailable, fmt.Sprintf("results of block %d", c.height))
 	_, err = svc.GetTxsEvent(ctx, &txtypes.GetTxsEventRequest{Query: fmt.Sprintf("tx.height=%d", c.height)})
 	requireCode(t, err, codes.Unavailable, fmt.Sprintf("results of block %d", c.height))
+}
+
+// Looking transactions up by hash reads each recent block from CometBFT
+// once: a CI job per transaction asks for the same few blocks.
+func TestTxServiceReadsRecentBlocksOnce(t *testing.T) {
+	c, blocks, svc := newTxServiceChain(t)
+	ctx := context.Background()
+	var txs [][]byte
+	for i := range 10 {
+		tx := c.signTxSeq(c.admin, uint64(i), recordMsg(addr(c.admin), fmt.Sprintf("ci-%d", i)))
+		blocks.add(c, [][]byte{tx}, c.nextBlock(tx))
+		txs = append(txs, tx)
+	}
+	for range 3 {
+		_, err := svc.GetTx(ctx, &txtypes.GetTxRequest{Hash: hashHex(txs[0])})
+		require.NoError(t, err)
+	}
+	require.Equal(t, 1, blocks.reads)
+	// Eight blocks are kept: reading nine more replaces the first.
+	for _, tx := range txs[1:] {
+		_, err := svc.GetTx(ctx, &txtypes.GetTxRequest{Hash: hashHex(tx)})
+		require.NoError(t, err)
+	}
+	require.Equal(t, 10, blocks.reads)
+	_, err := svc.GetTx(ctx, &txtypes.GetTxRequest{Hash: hashHex(txs[9])})
+	require.NoError(t, err)
+	require.Equal(t, 10, blocks.reads)
+	_, err = svc.GetTx(ctx, &txtypes.GetTxRequest{Hash: hashHex(txs[0])})
+	require.NoError(t, err)
+	require.Equal(t, 11, blocks.reads)
 }
