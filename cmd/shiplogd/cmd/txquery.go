@@ -106,6 +106,9 @@ func waitTxCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "wait-tx [hash]",
 		Short: "Wait for a transaction to be committed and show its result",
+		Long: `Waits for a transaction to be committed, shows its result, and exits
+non-zero if the transaction failed in its block, so that a pipeline step can
+wait for its record with one command.`,
 		Example: fmt.Sprintf(`$ %[1]s q wait-tx 6D1A...
 $ %[1]s tx deployments record ... --output json | %[1]s q wait-tx`, version.AppName),
 		Args: cobra.MaximumNArgs(1),
@@ -124,7 +127,10 @@ $ %[1]s tx deployments record ... --output json | %[1]s q wait-tx`, version.AppN
 			for {
 				res, err := svc.GetTx(cmd.Context(), &txtypes.GetTxRequest{Hash: hash})
 				if err == nil {
-					return clientCtx.PrintProto(res.TxResponse)
+					if err := clientCtx.PrintProto(res.TxResponse); err != nil {
+						return err
+					}
+					return committedTxError(res.TxResponse)
 				}
 				if !errors.Is(err, txindex.ErrTxNotFound) && status.Code(err) != codes.NotFound {
 					return err
@@ -139,6 +145,14 @@ $ %[1]s tx deployments record ... --output json | %[1]s q wait-tx`, version.AppN
 	cmd.Flags().Duration(flagTimeout, 30*time.Second, "how long to wait for the transaction to be committed")
 	flags.AddQueryFlagsToCmd(cmd)
 	return cmd
+}
+
+// committedTxError names a transaction's failure in its block, or is nil.
+func committedTxError(r *sdk.TxResponse) error {
+	if r.Code == 0 {
+		return nil
+	}
+	return fmt.Errorf("transaction %s failed in block %d (codespace %s, code %d): %s", r.TxHash, r.Height, r.Codespace, r.Code, r.RawLog)
 }
 
 // waitTxHash is the hash given as the argument, or the txhash of a tx

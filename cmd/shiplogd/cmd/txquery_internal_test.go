@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/stretchr/testify/require"
 )
 
@@ -21,4 +22,12 @@ func TestWaitTxHash(t *testing.T) {
 		_, err = waitTxHash(nil, strings.NewReader(in))
 		require.ErrorContains(t, err, "pipe a tx command's --output json into wait-tx", in)
 	}
+}
+
+// wait-tx exits non-zero for a transaction that failed in its block,
+// naming the failure.
+func TestCommittedTxError(t *testing.T) {
+	require.NoError(t, committedTxError(&sdk.TxResponse{TxHash: "6D1A", Height: 9}))
+	err := committedTxError(&sdk.TxResponse{TxHash: "6D1A", Height: 9, Codespace: "deployments", Code: 12, RawLog: "deployment 1 is final"})
+	require.EqualError(t, err, "transaction 6D1A failed in block 9 (codespace deployments, code 12): deployment 1 is final")
 }
