@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -139,6 +140,14 @@ func TestDevNode(t *testing.T) {
 	out, _, err = n.CLI("q", "wait-tx", res.TxHash, "--output", "json")
 	require.NoError(t, err)
 	require.Contains(t, out, res.TxHash)
+	// A CI step waits for its record by piping the tx command into wait-tx
+	// (here a retry with the same external id: committed, nothing written).
+	step := fmt.Sprintf("%s %s --yes --output json --home %s | %s q wait-tx --output json --home %s",
+		n.Bin, strings.Join(recordArgs("ci-run-1"), " "), n.Home, n.Bin, n.Home)
+	piped, err := exec.Command("bash", "-o", "pipefail", "-c", step).CombinedOutput()
+	require.NoError(t, err, string(piped))
+	require.Contains(t, string(piped), `"code":0`)
+	require.Contains(t, string(piped), `"external_id":"ci-run-1"`)
 	_, stderr, err := n.CLI("q", "tx", strings.Repeat("AB", 32))
 	require.Error(t, err)
 	require.Contains(t, stderr, "tx not found")
