@@ -40,8 +40,8 @@ type blockSource interface {
 type txService struct {
 	txtypes.ServiceServer
 	app    *App
-	blocks blockSource // nil when the node runs without CometBFT (tests)
-	recent *recentBlocks
+	blocks blockSource   // nil when the node runs without CometBFT (tests)
+	recent *recentBlocks // the last blocks read from blocks, decoded
 }
 
 func (s txService) BroadcastTx(ctx context.Context, req *txtypes.BroadcastTxRequest) (*txtypes.BroadcastTxResponse, error) {

@@ -157,7 +157,8 @@ func committedTxError(r *sdk.TxResponse) error {
 
 // waitTxHash is the hash given as the argument, or the txhash of a tx
 // command's JSON output on stdin (its last JSON line: --gas auto prints
-// the estimate first).
+// the estimate first). A piped transaction the node refused (CheckTx) is
+// an error at once: it will never be in a block.
 func waitTxHash(args []string, stdin io.Reader) (string, error) {
 	if len(args) == 1 {
 		return args[0], nil
@@ -169,11 +170,18 @@ func waitTxHash(args []string, stdin io.Reader) (string, error) {
 	lines := strings.Split(strings.TrimSpace(string(in)), "\n")
 	for i := len(lines) - 1; i >= 0; i-- {
 		var out struct {
-			TxHash string `json:"txhash"`
+			TxHash    string `json:"txhash"`
+			Code      uint32 `json:"code"`
+			Codespace string `json:"codespace"`
+			RawLog    string `json:"raw_log"`
 		}
-		if json.Unmarshal([]byte(lines[i]), &out) == nil && out.TxHash != "" {
-			return out.TxHash, nil
+		if json.Unmarshal([]byte(lines[i]), &out) != nil || out.TxHash == "" {
+			continue
 		}
+		if out.Code != 0 {
+			return "", fmt.Errorf("transaction %s was refused (codespace %s, code %d): %s", out.TxHash, out.Codespace, out.Code, out.RawLog)
+		}
+		return out.TxHash, nil
 	}
 	return "", errors.New("give a transaction hash, or pipe a tx command's --output json into wait-tx")
 }

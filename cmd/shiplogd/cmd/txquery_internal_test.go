@@ -18,6 +18,10 @@ func TestWaitTxHash(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "6D1A", hash)
 
+	refused := `{"height":"0","txhash":"6D1A","codespace":"consortium","code":3,"raw_log":"ship1... is not a member"}`
+	_, err = waitTxHash(nil, strings.NewReader(refused))
+	require.EqualError(t, err, "transaction 6D1A was refused (codespace consortium, code 3): ship1... is not a member")
+
 	for _, in := range []string{"", "not json", `{"code":0}`} {
 		_, err = waitTxHash(nil, strings.NewReader(in))
 		require.ErrorContains(t, err, "pipe a tx command's --output json into wait-tx", in)
