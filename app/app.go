@@ -330,6 +330,7 @@ func New(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertypes.AppO
 		if err := app.syncDeploymentsIndex(); err != nil {
 			panic(err)
 		}
+		app.warnTxIndexBehind()
 	}
 	return app
 }

@@ -144,6 +144,23 @@ func (app *App) commitTxIndex() {
 	}
 }
 
+// warnTxIndexBehind tells the operator, at start, that the transaction
+// index has not taken the loaded state's last blocks: a node upgraded from
+// a build that used CometBFT's index, or one whose index was deleted. New
+// blocks are indexed either way; the missing ones only by a rebuild, which
+// reads CometBFT's stores and so cannot run inside the node.
+func (app *App) warnTxIndexBehind() {
+	indexed, err := app.txIndex.Height()
+	if err != nil {
+		app.Logger().Error("transaction index: cannot read its height", "err", err)
+		return
+	}
+	if state := app.LastBlockHeight(); indexed < state {
+		app.Logger().Warn("transaction index is behind the state: transactions of the blocks it has not taken are not found "+
+			"until `shiplogd db index-txs` runs with the node stopped", "index_height", indexed, "state_height", state)
+	}
+}
+
 // syncDeploymentsIndex brings the index up to the loaded state, rebuilding
 // it if it reflects another height.
 func (app *App) syncDeploymentsIndex() error {

@@ -54,7 +54,7 @@ func (s txService) BroadcastTx(ctx context.Context, req *txtypes.BroadcastTxRequ
 
 func (s txService) GetTx(ctx context.Context, req *txtypes.GetTxRequest) (*txtypes.GetTxResponse, error) {
 	if req == nil || req.Hash == "" {
-		return nil, status.Error(codes.InvalidArgument, "tx hash cannot be empty")
+		return nil, errorsmod.Wrap(txindex.ErrInvalidHash, "tx hash cannot be empty")
 	}
 	hash, err := txindex.ParseHash(req.Hash)
 	if err != nil {
@@ -82,7 +82,7 @@ func (s txService) GetTx(ctx context.Context, req *txtypes.GetTxRequest) (*txtyp
 
 func (s txService) GetTxsEvent(ctx context.Context, req *txtypes.GetTxsEventRequest) (*txtypes.GetTxsEventResponse, error) {
 	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "request cannot be nil")
+		req = &txtypes.GetTxsEventRequest{} // refused below: the query is empty
 	}
 	q, err := txindex.ParseQuery(req.Query)
 	if err != nil {

@@ -1,23 +1,33 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"cosmossdk.io/log/v2"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	coretypes "github.com/cometbft/cometbft/rpc/core/types"
 	cmttypes "github.com/cometbft/cometbft/types"
 	dbm "github.com/cosmos/cosmos-db"
+	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/client"
+	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
+
+	"github.com/shiplog/shiplog/app"
+	"github.com/shiplog/shiplog/app/appdb"
 )
 
 // cometBlocks stands in for CometBFT's block and state stores (a
@@ -227,4 +237,33 @@ func TestTxServiceReadsRecentBlocksOnce(t *testing.T) {
 	_, err = svc.GetTx(ctx, &txtypes.GetTxRequest{Hash: hashHex(txs[0])})
 	require.NoError(t, err)
 	require.Equal(t, 11, blocks.reads)
+}
+
+// A node whose transaction index has not taken the state's last blocks
+// (upgraded from a build with CometBFT's index, or its index deleted) says
+// so at start, naming the rebuild; a node whose index follows says nothing.
+func TestStartWarnsWhenTheTxIndexIsBehind(t *testing.T) {
+	home := t.TempDir()
+	c := openNode(t, home)
+	c.initChain(c.genesis())
+	c.nextBlock(c.signTx(c.admin, nil, recordMsg(addr(c.admin), "ci-1")))
+	require.NoError(t, c.app.Close())
+
+	start := func() string {
+		var logs bytes.Buffer
+		db, err := appdb.Open(home, dbm.PebbleDBBackend)
+		require.NoError(t, err)
+		a := app.New(log.NewLogger(&logs, log.ColorOption(false)), db, true,
+			simtestutil.AppOptionsMap{"home": home}, baseapp.SetChainID(chainID))
+		require.NoError(t, a.Close())
+		return logs.String()
+	}
+	require.NotContains(t, start(), "transaction index is behind")
+
+	require.NoError(t, os.RemoveAll(filepath.Join(home, "data", app.TxIndexDBName+".db")))
+	logs := start()
+	require.Contains(t, logs, "transaction index is behind the state")
+	require.Contains(t, logs, "shiplogd db index-txs")
+	require.Contains(t, logs, "index_height=0")
+	require.Contains(t, logs, fmt.Sprintf("state_height=%d", c.height))
 }

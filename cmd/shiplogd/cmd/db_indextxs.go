@@ -66,6 +66,10 @@ locked while it runs.`,
 			if err := os.Rename(building, path); err != nil {
 				return err
 			}
+			if last < first {
+				cmd.Printf("no executed blocks to index; %s is empty\n", path)
+				return nil
+			}
 			cmd.Printf("indexed %d transactions of blocks %d-%d in %s\n", txs, first, last, path)
 			return nil
 		},
