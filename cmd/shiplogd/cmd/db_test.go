@@ -62,3 +62,12 @@ func TestDBCompact(t *testing.T) {
 	setAppToml(t, home, "app-db-backend", `"goleveldb"`)
 	require.ErrorContains(t, run(t, home, "db", "compact"), `app-db-backend is "goleveldb"`)
 }
+
+// index-txs on a node that has executed no block builds an empty index.
+func TestDBIndexTxsOnAFreshNode(t *testing.T) {
+	home := t.TempDir()
+	require.NoError(t, run(t, home, "init", "node-1"))
+	require.NoError(t, run(t, home, "db", "index-txs"))
+	require.DirExists(t, filepath.Join(home, "data", app.TxIndexDBName+".db"))
+	require.NoDirExists(t, filepath.Join(home, "data", app.TxIndexDBName+".db.rebuild"))
+}
