@@ -13,6 +13,7 @@ import (
 	cmttypes "github.com/cometbft/cometbft/types"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/client"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
@@ -177,11 +178,29 @@ func (c *chain) signGas(key cryptotypes.PrivKey, accNum, seq, gas uint64, fee sd
 }
 
 func (c *chain) signMode(key cryptotypes.PrivKey, mode signing.SignMode, accNum, seq, gas uint64, fee sdk.Coins, msgs ...sdk.Msg) []byte {
-	txCfg := c.app.TxConfig()
-	b := txCfg.NewTxBuilder()
+	b := c.app.TxConfig().NewTxBuilder()
 	require.NoError(c.t, b.SetMsgs(msgs...))
 	b.SetGasLimit(gas)
 	b.SetFeeAmount(fee)
+	return c.signBuilt(b, key, mode, accNum, seq)
+}
+
+// signUnordered signs an unordered transaction, which x/auth tells apart
+// from others of key's by its timeout; memo makes its bytes differ.
+func (c *chain) signUnordered(key cryptotypes.PrivKey, timeout time.Time, memo string, msgs ...sdk.Msg) []byte {
+	accNum, _ := c.account(key)
+	b := c.app.TxConfig().NewTxBuilder()
+	require.NoError(c.t, b.SetMsgs(msgs...))
+	b.SetGasLimit(1_000_000)
+	b.SetUnordered(true)
+	b.SetTimeoutTimestamp(timeout)
+	b.SetMemo(memo)
+	return c.signBuilt(b, key, signing.SignMode_SIGN_MODE_DIRECT, accNum, 0)
+}
+
+// signBuilt signs b with key as the only signer and encodes it.
+func (c *chain) signBuilt(b client.TxBuilder, key cryptotypes.PrivKey, mode signing.SignMode, accNum, seq uint64) []byte {
+	txCfg := c.app.TxConfig()
 	sig := signing.SignatureV2{PubKey: key.PubKey(), Data: &signing.SingleSignatureData{SignMode: mode}, Sequence: seq}
 	require.NoError(c.t, b.SetSignatures(sig))
 	signBytes, err := authsign.GetSignBytesAdapter(context.Background(), txCfg.SignModeHandler(), mode,
