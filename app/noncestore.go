@@ -36,7 +36,15 @@ type nonceStore struct {
 
 	mu   sync.RWMutex
 	keys map[string]struct{}
+	// peak is the most keys held since keys was last built: a Go map
+	// keeps the memory of its largest size, and nonces come and go in
+	// waves (each lives until its timeout, at most 10 minutes).
+	peak int
 }
+
+// minShrink is the fewest keys held at a peak after which the set is
+// rebuilt once it holds a quarter of them.
+const minShrink = 1 << 14
 
 // newNonceStore reads the keys raw holds under prefix. cached must be an
 // inter-block cache over raw (or raw itself).
@@ -50,6 +58,7 @@ func newNonceStore(raw, cached storetypes.CommitKVStore, prefix []byte) *nonceSt
 	if err := it.Error(); err != nil {
 		panic(err)
 	}
+	s.peak = len(s.keys)
 	return s
 }
 
@@ -90,6 +99,7 @@ func (s *nonceStore) Set(key, value []byte) {
 	s.raw.Set(key, value)
 	s.mu.Lock()
 	s.keys[string(key)] = struct{}{}
+	s.peak = max(s.peak, len(s.keys))
 	s.mu.Unlock()
 }
 
@@ -102,7 +112,20 @@ func (s *nonceStore) Delete(key []byte) {
 	s.raw.Delete(key)
 	s.mu.Lock()
 	delete(s.keys, string(key))
+	if s.peak >= minShrink && len(s.keys) <= s.peak/4 {
+		s.keys = copyKeys(s.keys)
+		s.peak = len(s.keys)
+	}
 	s.mu.Unlock()
+}
+
+// copyKeys copies keys into a map sized for them.
+func copyKeys(keys map[string]struct{}) map[string]struct{} {
+	c := make(map[string]struct{}, len(keys))
+	for k := range keys {
+		c[k] = struct{}{}
+	}
+	return c
 }
 
 // CacheWrap branches this store, not the one it embeds, so that a block's
