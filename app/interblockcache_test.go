@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"io"
 	"maps"
 	"math/rand"
 	"slices"
@@ -13,6 +14,8 @@ import (
 	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/store/v2/iavl"
 	"github.com/cosmos/cosmos-sdk/store/v2/rootmulti"
+	"github.com/cosmos/cosmos-sdk/store/v2/snapshots"
+	snapshottypes "github.com/cosmos/cosmos-sdk/store/v2/snapshots/types"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
@@ -92,8 +95,9 @@ func (r authRoot) requireState(t *testing.T, universe [][]byte, want map[string]
 // The auth store answers reads of unordered nonces from its set of the
 // nonce keys it holds. Random blocks of writes and deletes, of nonces and of
 // other keys, through the branches blocks use; after each commit, after
-// reloading the store from its database and after a rollback, every key
-// reads (Get, Has, iteration) exactly as the IAVL tree underneath holds it.
+// reloading the store from its database, in another root store restored
+// from a state-sync snapshot of it and after a rollback, every key reads
+// (Get, Has, iteration) exactly as the IAVL tree underneath holds it.
 func TestNonceStoreReadsAsItsTree(t *testing.T) {
 	db := dbm.NewMemDB()
 	r := loadAuthRoot(t, db)
@@ -136,6 +140,24 @@ func TestNonceStoreReadsAsItsTree(t *testing.T) {
 			r.requireState(t, universe, model, "after reload")
 		}
 	}
+
+	// A node joining by state sync: its root store has loaded (and read
+	// through) an empty tree when the snapshot is written under it.
+	joined := loadAuthRoot(t, dbm.NewMemDB())
+	joined.requireState(t, universe, nil, "before restore")
+	chunks := make(chan io.ReadCloser, 100)
+	go func() {
+		w := snapshots.NewStreamWriter(chunks)
+		defer w.Close()
+		if err := r.rs.Snapshot(uint64(r.rs.LastCommitID().Version), w); err != nil {
+			w.CloseWithError(err)
+		}
+	}()
+	reader, err := snapshots.NewStreamReader(chunks)
+	require.NoError(t, err)
+	_, err = joined.rs.Restore(uint64(r.rs.LastCommitID().Version), snapshottypes.CurrentFormat, reader)
+	require.NoError(t, err)
+	joined.requireState(t, universe, model, "after restore")
 
 	target := r.rs.LastCommitID().Version - 5
 	require.NoError(t, r.rs.RollbackToVersion(target))
