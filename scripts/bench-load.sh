@@ -14,7 +14,10 @@
 #             same records in tenfold batches)
 #   kvstore   one CometBFT node running its built-in kvstore application
 # and prints a table: committed records/s, submit-to-commit p50/p95/p99,
-# bytes on disk per record and peak memory per node.
+# the p99 of each part of that latency in ms (p99_wait/adm/blk: waiting for
+# a free submitter of the generator, the node admitting the transaction
+# (BroadcastTx until CheckTx answered), and from then to the commit of its
+# block), bytes on disk per record and peak memory per node.
 #   query     (not in the default set) fills one validator with
 #             BENCH_QUERY_RECORDS (1,000,000) records in batches, then
 #             measures point and 100-record page queries over REST and gRPC,
@@ -380,12 +383,15 @@ for s in $SCENARIOS; do
 done
 
 [ "${#RESULTS[@]}" -gt 0 ] &&
-  printf '\n%-10s %6s %10s %12s %8s %8s %8s %8s %9s %9s %10s %9s %9s %8s\n' scenario batch records records/s p50_ms p95_ms p99_ms run/rec kept/rec peak_MiB cpu_us/rec gen_cpu_s db_w/rec db_wamp
+  printf '\n%-10s %6s %10s %12s %8s %8s %8s %16s %8s %9s %9s %10s %9s %9s %8s\n' scenario batch records records/s p50_ms p95_ms p99_ms \
+    p99_wait/adm/blk run/rec kept/rec peak_MiB cpu_us/rec gen_cpu_s db_w/rec db_wamp
 for r in "${RESULTS[@]}"; do
   IFS='|' read -r json bpr kept peak cpu db <<<"$r"
   field() { printf '%s' "$json" | sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
-  printf '%-10s %6s %10s %12.0f %8.0f %8.0f %8.0f %8s %9s %9s %10s %9.1f %9s %8s\n' "$(field label)" "$(field batch)" \
-    "$(field committed_records)" "$(field records_per_second)" "$(field p50_ms)" "$(field p95_ms)" "$(field p99_ms)" "$bpr" "$kept" "$peak" \
+  part_p99() { printf '%s' "$json" | sed -n "s/.*\"$1\":\\[[^,]*,\([0-9]*\).*/\1/p"; } # ms, whole
+  printf '%-10s %6s %10s %12.0f %8.0f %8.0f %8.0f %16s %8s %9s %9s %10s %9.1f %9s %8s\n' "$(field label)" "$(field batch)" \
+    "$(field committed_records)" "$(field records_per_second)" "$(field p50_ms)" "$(field p95_ms)" "$(field p99_ms)" \
+    "$(part_p99 wait_for_submitter)/$(part_p99 broadcast)/$(part_p99 to_commit)" "$bpr" "$kept" "$peak" \
     "$cpu" "$(field generator_cpu_s)" $db
 done
 

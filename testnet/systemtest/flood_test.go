@@ -43,8 +43,9 @@ func TestFloodingMemberDoesNotStarveOthers(t *testing.T) {
 	// dev floods: 4,000 records flat out from 32 connections.
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
+	trace := filepath.Join(t.TempDir(), "trace.csv")
 	flood := exec.CommandContext(ctx, n.Bin, "bench", "load", "--signer", n.Home+":dev", "--count", "4000", "--workers", "32",
-		"--drain", "20s", "--rpc-url", fmt.Sprintf("http://127.0.0.1:%d", n.RPCPort),
+		"--drain", "20s", "--trace", trace, "--rpc-url", fmt.Sprintf("http://127.0.0.1:%d", n.RPCPort),
 		"--grpc-endpoint", fmt.Sprintf("127.0.0.1:%d", n.GRPCPort), "--home", n.Home)
 	var floodOut strings.Builder
 	flood.Stdout = &floodOut
@@ -87,6 +88,10 @@ func TestFloodingMemberDoesNotStarveOthers(t *testing.T) {
 		ResultsRead    bool    `json:"results_read"`
 		FirstRejection string  `json:"first_rejection"`
 		GeneratorCPU   float64 `json:"generator_cpu_s"`
+		Parts          struct {
+			Broadcast [2]float64 `json:"broadcast"`
+			ToCommit  [2]float64 `json:"to_commit"`
+		} `json:"latency_parts_ms"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(lastJSONLine(floodOut.String())), &res), floodOut.String())
 	require.Positive(t, res.Rejected, "the bound refused part of the flood")
@@ -102,4 +107,14 @@ func TestFloodingMemberDoesNotStarveOthers(t *testing.T) {
 	// Submitting 4,000 transactions over gRPC takes CPU time: the figure is
 	// measured, not left at zero.
 	require.Positive(t, res.GeneratorCPU, floodOut.String())
+	// The latency's parts are measured too: the node took time to admit
+	// each transaction and its block came later still; the trace holds a
+	// line for every committed transaction.
+	require.Positive(t, res.Parts.Broadcast[1], floodOut.String())
+	require.Positive(t, res.Parts.ToCommit[1], floodOut.String())
+	bz, err = os.ReadFile(trace)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSuffix(string(bz), "\n"), "\n")
+	require.Equal(t, "due_s,wait_for_submitter_ms,broadcast_ms,to_commit_ms,height", lines[0])
+	require.Len(t, lines, 1+res.Committed)
 }

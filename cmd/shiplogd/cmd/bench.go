@@ -48,6 +48,7 @@ const (
 	flagBenchDrain   = "drain"
 	flagBenchTxSize  = "tx-size"
 	flagBenchLabel   = "label"
+	flagBenchTrace   = "trace"
 )
 
 func benchCmd() *cobra.Command {
@@ -76,9 +77,11 @@ built-in kvstore application over CometBFT RPC instead, as the consensus engine'
 
 Prints one JSON line: transactions and records committed, committed records per second (first
 submission to last commit) and records committed in each 30 s of the run, latency p50/p95/p99
-in milliseconds, CheckTx rejections, results_read when block results had to be read, and the
+in milliseconds and p50/p99 of its parts (latency_parts_ms: waiting for a free submitter,
+the node's answer to BroadcastTx, and from that answer to the commit), CheckTx rejections, results_read when block results had to be read, and the
 CPU seconds the generator itself used while it submitted and followed (generator_cpu_s; signing
-excluded), which it takes from the node when both run on one machine.`,
+excluded), which it takes from the node when both run on one machine. --trace writes every
+committed transaction's timings to a CSV file, to see when in a run the latency grew.`,
 		Example: `shiplogd bench load --count 20000 --signer .shiplog-dev:dev --chain-id shiplog-dev-1
 shiplogd bench load --count 2000 --batch 100 --signer .shiplog-dev:dev --chain-id shiplog-dev-1
 shiplogd bench load --engine kvstore --rpc-url http://127.0.0.1:26657 --count 20000`,
@@ -97,6 +100,7 @@ shiplogd bench load --engine kvstore --rpc-url http://127.0.0.1:26657 --count 20
 	f.Duration(flagBenchDrain, 60*time.Second, "how long to wait for commits after the last submission")
 	f.Int(flagBenchTxSize, 400, "kvstore: bytes per transaction")
 	f.String(flagBenchLabel, "", "scenario name printed with the result")
+	f.String(flagBenchTrace, "", "write every committed transaction's timings to this CSV file")
 	f.String(flags.FlagChainID, "", "chain id (shiplog engine)")
 	return cmd
 }
@@ -117,6 +121,11 @@ type benchResult struct {
 	P95ms         float64 `json:"p95_ms"`
 	P99ms         float64 `json:"p99_ms"`
 	FirstRejected string  `json:"first_rejection,omitempty"`
+	// Parts says where the latency went: p50 and p99 of each part of it
+	// (see includedTx), in ms. The parts' percentiles do not add up to the
+	// whole's; they tell whether a slow transaction waited to be sent, for
+	// the node to admit it, or for a block.
+	Parts *latencyParts `json:"latency_parts_ms,omitempty"`
 	// RecordsBy30s are the records committed in each 30 s since the first
 	// submission (the last span may be shorter): how the rate holds up
 	// over a long run.
@@ -129,6 +138,24 @@ type benchResult struct {
 	// submitted and followed (signing before the run excluded). On one
 	// machine the generator takes it from the nodes being measured.
 	GeneratorCPUSeconds float64 `json:"generator_cpu_s"`
+
+	committed []includedTx
+}
+
+// writeTrace writes one CSV line per committed transaction, in the order
+// they were due: when it was due (seconds since the first was), the parts
+// of its latency in ms (see includedTx) and its block's height.
+func writeTrace(path string, committed []includedTx) error {
+	due := func(c includedTx) time.Time { return c.seen.Add(-c.latency) }
+	sorted := slices.Clone(committed)
+	slices.SortFunc(sorted, func(a, b includedTx) int { return due(a).Compare(due(b)) })
+	var b strings.Builder
+	b.WriteString("due_s,wait_for_submitter_ms,broadcast_ms,to_commit_ms,height\n")
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	for _, c := range sorted {
+		fmt.Fprintf(&b, "%.3f,%.3f,%.3f,%.3f,%d\n", due(c).Sub(due(sorted[0])).Seconds(), ms(c.queued), ms(c.broadcast), ms(c.toCommit), c.height)
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
 func runBenchLoad(cmd *cobra.Command, _ []string) error {
@@ -219,6 +246,11 @@ func runBenchLoad(cmd *cobra.Command, _ []string) error {
 	res, err := runLoad(ctx, rpc, target, txs, rate, workers, drain)
 	if err != nil {
 		return err
+	}
+	if path, _ := fs.GetString(flagBenchTrace); path != "" {
+		if err := writeTrace(path, res.committed); err != nil {
+			return err
+		}
 	}
 	cpuAfter, err := processCPU()
 	if err != nil {
@@ -444,12 +476,34 @@ type loadTarget struct {
 	recordsPerTx int
 }
 
-// includedTx is a submitted transaction found in a committed block.
+// submission is when a transaction was due, when a submitter sent it and
+// when the node answered (CheckTx done, BroadcastTx returned).
+type submission struct {
+	due, sent, answered time.Time
+}
+
+// includedTx is a submitted transaction found in a committed block, with
+// its submit-to-commit latency and the parts of it: waiting for a free
+// submitter, the node's answer to BroadcastTx, and from that answer to the
+// commit of the block that holds it.
 type includedTx struct {
-	height  int64
-	index   int
-	seen    time.Time
-	latency time.Duration
+	height                      int64
+	index                       int
+	seen                        time.Time
+	latency                     time.Duration
+	queued, broadcast, toCommit time.Duration
+}
+
+// newIncludedTx times s, found in block height at index, seen at seen.
+// A block can be seen before the submitter has taken the node's answer;
+// then the answer counts as given when the block was seen.
+func newIncludedTx(height int64, index int, seen time.Time, s submission) includedTx {
+	answered := s.answered
+	if answered.IsZero() || answered.After(seen) {
+		answered = seen
+	}
+	return includedTx{height: height, index: index, seen: seen, latency: seen.Sub(s.due),
+		queued: s.sent.Sub(s.due), broadcast: answered.Sub(s.sent), toCommit: seen.Sub(answered)}
 }
 
 // runLoad submits txs and follows the chain until every accepted transaction
@@ -475,7 +529,7 @@ func runLoad(ctx context.Context, rpc *rpchttp.HTTP, target loadTarget, txs [][]
 
 	hashOf := func(tx []byte) [32]byte { return sha256.Sum256(tx) }
 	var mu sync.Mutex
-	submittedAt := make(map[[32]byte]time.Time, len(txs))
+	submittedAt := make(map[[32]byte]*submission, len(txs))
 	var rejected atomic.Int64
 	var firstRejection atomic.Value
 
@@ -495,13 +549,17 @@ func runLoad(ctx context.Context, rpc *rpchttp.HTTP, target loadTarget, txs [][]
 			for j := range jobs {
 				tx := j.tx
 				h := hashOf(tx)
+				s := &submission{due: j.due, sent: time.Now()}
 				mu.Lock()
-				submittedAt[h] = j.due
+				submittedAt[h] = s
 				mu.Unlock()
 				reason, err := target.submit(ctx, tx)
 				if err != nil {
 					reason = err.Error()
 				}
+				mu.Lock()
+				s.answered = time.Now()
+				mu.Unlock()
 				if reason != "" {
 					rejected.Add(1)
 					firstRejection.CompareAndSwap(nil, reason)
@@ -550,12 +608,12 @@ func runLoad(ctx context.Context, rpc *rpchttp.HTTP, target loadTarget, txs [][]
 				mu.Lock()
 				for i, tx := range block.Block.Txs {
 					key := hashOf(tx)
-					at, ok := submittedAt[key]
+					s, ok := submittedAt[key]
 					if !ok {
 						continue
 					}
 					delete(submittedAt, key)
-					included = append(included, includedTx{height: h, index: i, seen: seen, latency: seen.Sub(at)})
+					included = append(included, newIncludedTx(h, i, seen, *s))
 				}
 				mu.Unlock()
 			}
@@ -606,7 +664,7 @@ func runLoad(ctx context.Context, rpc *rpchttp.HTTP, target loadTarget, txs [][]
 		}
 	}
 
-	res := benchResult{Submitted: len(txs), Rejected: rejected.Load(), Committed: len(committed), Failed: len(included) - len(committed), ResultsRead: resultsRead}
+	res := benchResult{Submitted: len(txs), Rejected: rejected.Load(), Committed: len(committed), Failed: len(included) - len(committed), ResultsRead: resultsRead, committed: committed}
 	if r, ok := firstRejection.Load().(string); ok {
 		res.FirstRejected = r
 	}
@@ -623,8 +681,33 @@ func runLoad(ctx context.Context, rpc *rpchttp.HTTP, target loadTarget, txs [][]
 		res.RecordsBy30s = countBySpan(committed, first, rateSpan)
 		slices.Sort(latencies)
 		res.P50ms, res.P95ms, res.P99ms = percentileMs(latencies, 50), percentileMs(latencies, 95), percentileMs(latencies, 99)
+		res.Parts = newLatencyParts(committed)
 	}
 	return res, nil
+}
+
+// latencyParts are the p50 and p99, in ms, of each part of the committed
+// transactions' latency.
+type latencyParts struct {
+	Queued    [2]float64 `json:"wait_for_submitter"`
+	Broadcast [2]float64 `json:"broadcast"`
+	ToCommit  [2]float64 `json:"to_commit"`
+}
+
+func newLatencyParts(committed []includedTx) *latencyParts {
+	p50p99 := func(part func(includedTx) time.Duration) [2]float64 {
+		sorted := make([]time.Duration, len(committed))
+		for i, c := range committed {
+			sorted[i] = part(c)
+		}
+		slices.Sort(sorted)
+		return [2]float64{percentileMs(sorted, 50), percentileMs(sorted, 99)}
+	}
+	return &latencyParts{
+		Queued:    p50p99(func(c includedTx) time.Duration { return c.queued }),
+		Broadcast: p50p99(func(c includedTx) time.Duration { return c.broadcast }),
+		ToCommit:  p50p99(func(c includedTx) time.Duration { return c.toCommit }),
+	}
 }
 
 // rateSpan is the span benchResult.RecordsBy30s counts over.

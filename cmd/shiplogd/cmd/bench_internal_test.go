@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -41,4 +43,52 @@ func TestCountBySpan(t *testing.T) {
 	committed := []includedTx{at(time.Second), at(29 * time.Second), at(30 * time.Second), at(95 * time.Second), at(2 * time.Second)}
 	require.Equal(t, []int{3, 1, 0, 1}, countBySpan(committed, first, 30*time.Second))
 	require.Nil(t, countBySpan(nil, first, 30*time.Second))
+}
+
+// TestLatencyParts: a committed transaction's latency splits into the wait
+// for a free submitter, the node's answer and the wait for its block; a
+// block seen before the submitter took the answer counts the answer as
+// given then, so no part is negative and the parts add up to the whole.
+func TestLatencyParts(t *testing.T) {
+	due := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	s := submission{due: due, sent: due.Add(300 * time.Millisecond), answered: due.Add(320 * time.Millisecond)}
+	tx := newIncludedTx(7, 2, due.Add(time.Second), s)
+	require.Equal(t, includedTx{height: 7, index: 2, seen: due.Add(time.Second), latency: time.Second,
+		queued: 300 * time.Millisecond, broadcast: 20 * time.Millisecond, toCommit: 680 * time.Millisecond}, tx)
+
+	for _, answered := range []time.Time{{}, due.Add(2 * time.Second)} {
+		s.answered = answered
+		tx := newIncludedTx(7, 2, due.Add(time.Second), s)
+		require.Equal(t, 700*time.Millisecond, tx.broadcast)
+		require.Zero(t, tx.toCommit)
+		require.Equal(t, tx.latency, tx.queued+tx.broadcast+tx.toCommit)
+	}
+
+	var committed []includedTx
+	for i := range 100 {
+		ms := time.Duration(i+1) * time.Millisecond
+		committed = append(committed, includedTx{queued: ms, broadcast: 2 * ms, toCommit: 3 * ms})
+	}
+	require.Equal(t, &latencyParts{Queued: [2]float64{50, 99}, Broadcast: [2]float64{100, 198}, ToCommit: [2]float64{150, 297}},
+		newLatencyParts(committed))
+}
+
+// TestWriteTrace: one line per committed transaction in the order they were
+// due, times from the first due, under a header (alone when none committed).
+func TestWriteTrace(t *testing.T) {
+	due := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	later := newIncludedTx(9, 0, due.Add(3*time.Second), submission{due: due.Add(1500 * time.Millisecond), sent: due.Add(1500 * time.Millisecond), answered: due.Add(1510 * time.Millisecond)})
+	first := newIncludedTx(8, 1, due.Add(time.Second), submission{due: due, sent: due.Add(250 * time.Millisecond), answered: due.Add(262500 * time.Microsecond)})
+	path := filepath.Join(t.TempDir(), "trace.csv")
+	require.NoError(t, writeTrace(path, []includedTx{later, first}))
+	bz, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, "due_s,wait_for_submitter_ms,broadcast_ms,to_commit_ms,height\n"+
+		"0.000,250.000,12.500,737.500,8\n"+
+		"1.500,0.000,10.000,1490.000,9\n", string(bz))
+
+	require.NoError(t, writeTrace(path, nil))
+	bz, err = os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, "due_s,wait_for_submitter_ms,broadcast_ms,to_commit_ms,height\n", string(bz))
 }
