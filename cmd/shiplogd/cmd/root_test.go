@@ -65,7 +65,8 @@ func TestInitWritesShiplogDefaults(t *testing.T) {
 	require.NoError(t, err)
 	for _, want := range []string{`app-db-backend = "pebbledb"`, `minimum-gas-prices = "0ship"`, `address = "127.0.0.1:9090"`, `address = "tcp://127.0.0.1:1317"`,
 		"max-pending-per-member = 1000", `index-events = ["message.action", "message.sender", ]`,
-		`pruning = "custom"`, `pruning-keep-recent = "10"`, `pruning-interval = "10"`, "iavl-disable-fastnode = false"} {
+		`pruning = "custom"`, `pruning-keep-recent = "10"`, `pruning-interval = "10"`, "iavl-disable-fastnode = false",
+		"iavl-cache-size = 100000"} {
 		require.Contains(t, string(appToml), want)
 	}
 	// Records are found through state indexes; the transaction index holds
