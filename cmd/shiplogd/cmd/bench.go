@@ -77,11 +77,12 @@ built-in kvstore application over CometBFT RPC instead, as the consensus engine'
 
 Prints one JSON line: transactions and records committed, committed records per second (first
 submission to last commit) and records committed in each 30 s of the run, latency p50/p95/p99
-in milliseconds and p50/p99 of its parts (latency_parts_ms: waiting for a free submitter,
-the node's answer to BroadcastTx, and from that answer to the commit), CheckTx rejections, results_read when block results had to be read, and the
-CPU seconds the generator itself used while it submitted and followed (generator_cpu_s; signing
-excluded), which it takes from the node when both run on one machine. --trace writes every
-committed transaction's timings to a CSV file, to see when in a run the latency grew.`,
+in milliseconds and p50/p99 of its parts (latency_parts_ms: waiting for a free submitter, the
+node's answer to BroadcastTx, and from that answer to the commit), CheckTx rejections,
+results_read when block results had to be read, and the CPU seconds the generator itself used
+while it submitted and followed (generator_cpu_s; signing and the trace excluded), which it
+takes from the node when both run on one machine. --trace writes every committed
+transaction's timings to a CSV file, to see when in a run the latency grew.`,
 		Example: `shiplogd bench load --count 20000 --signer .shiplog-dev:dev --chain-id shiplog-dev-1
 shiplogd bench load --count 2000 --batch 100 --signer .shiplog-dev:dev --chain-id shiplog-dev-1
 shiplogd bench load --engine kvstore --rpc-url http://127.0.0.1:26657 --count 20000`,
@@ -247,14 +248,14 @@ func runBenchLoad(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	cpuAfter, err := processCPU()
+	if err != nil {
+		return err
+	}
 	if path, _ := fs.GetString(flagBenchTrace); path != "" {
 		if err := writeTrace(path, res.committed); err != nil {
 			return err
 		}
-	}
-	cpuAfter, err := processCPU()
-	if err != nil {
-		return err
 	}
 	res.GeneratorCPUSeconds = (cpuAfter - cpuBefore).Seconds()
 	res.Label, res.Engine, res.Batch = label, engine, target.recordsPerTx
