@@ -129,8 +129,10 @@ func appConfig() (string, any) {
 	// garbage collection marks the live heap, on two cores in 2.5-4.6 s
 	// of wall time, and CheckTx admitted about half as many transactions
 	// while it did, so p99 submit-to-commit was 3.3-3.8 s. At 100,000
-	// nodes the live heap stays under 350 MB, marks take under 0.9 s and
-	// p99 was 1.2 s, at 8% less CPU per record. Writes land on a few hot
+	// nodes the live heap stays under 400 MB, marks take under 1.2 s and
+	// p99 was 1.1-1.5 s in three runs, at 8-9% less CPU per record. The
+	// cost is slower queries in the first seconds after a burst of about
+	// a million records; at rest they are as fast. Writes land on a few hot
 	// paths of each tree (ids, times and nonce timeouts grow), which a
 	// small cache holds, and queries read leaves through the fast-node
 	// index (see docs/performance.md for queries after a fill).
